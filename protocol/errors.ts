@@ -1,0 +1,76 @@
+/**
+ * The catalog of stable error codes. Every error the server reports — over HTTP, over the
+ * WebSocket or in a log line — carries one of these codes. Codes never change meaning once
+ * shipped; new ones are added at the end of their group.
+ *
+ * @example
+ * if (outcome.code === ErrorCode.STREAM_VERSION_CONFLICT) retry();
+ */
+export const ErrorCode = {
+  // store
+  STREAM_ID_INVALID: 'STREAM_ID_INVALID',
+  STREAM_VERSION_CONFLICT: 'STREAM_VERSION_CONFLICT',
+  APPEND_EMPTY: 'APPEND_EMPTY',
+  EVENT_INVALID: 'EVENT_INVALID',
+  EVENT_NOT_SERIALIZABLE: 'EVENT_NOT_SERIALIZABLE',
+  EVENT_ID_CONFLICT: 'EVENT_ID_CONFLICT',
+  UPCAST_FAILED: 'UPCAST_FAILED',
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+  STORE_QUERY_FAILED: 'STORE_QUERY_FAILED',
+  STORE_CLOSED: 'STORE_CLOSED',
+  MIGRATION_FAILED: 'MIGRATION_FAILED',
+  // http
+  ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
+  // process
+  CONFIG_INVALID: 'CONFIG_INVALID',
+  INTERNAL: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ErrorCodeInfo {
+  /** HTTP status a response carrying this code uses. */
+  readonly status: number;
+  /** One line for the docs and for clients that show the code to a person. */
+  readonly description: string;
+}
+
+export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
+  STREAM_ID_INVALID: { status: 400, description: 'A stream id is not of the form `type/id`.' },
+  STREAM_VERSION_CONFLICT: {
+    status: 409,
+    description: 'The stream was written by someone else since the expected version.',
+  },
+  APPEND_EMPTY: { status: 400, description: 'An append carried no events.' },
+  EVENT_INVALID: { status: 400, description: 'An event lacks an id or a type, or has a bad schema version.' },
+  EVENT_NOT_SERIALIZABLE: {
+    status: 400,
+    description: 'Event data or metadata is not plain JSON (cycles, bigint, functions, NUL characters…).',
+  },
+  EVENT_ID_CONFLICT: {
+    status: 409,
+    description: 'An event id is already stored in another stream or at another place of this stream.',
+  },
+  UPCAST_FAILED: { status: 500, description: 'A stored event could not be upcast to its current schema.' },
+  STORE_UNAVAILABLE: {
+    status: 503,
+    description: 'The database could not be reached; the operation may be retried with the same ids.',
+  },
+  STORE_QUERY_FAILED: { status: 500, description: 'The database refused a statement.' },
+  STORE_CLOSED: { status: 503, description: 'The store was closed while the operation waited.' },
+  MIGRATION_FAILED: { status: 500, description: 'A schema migration failed; nothing of it was applied.' },
+  ROUTE_NOT_FOUND: { status: 404, description: 'No endpoint answers this method and path.' },
+  CONFIG_INVALID: { status: 500, description: 'An environment variable has a value the server cannot use.' },
+  INTERNAL: { status: 500, description: 'An unexpected fault; it is logged with context.' },
+};
+
+/** Base of every error the project raises on purpose: a stable code plus the cause. */
+export class GamifierError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}

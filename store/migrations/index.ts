@@ -1,0 +1,7 @@
+import { eventLog } from './001-event-log.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+/** Every migration of the schema, oldest first. Append new ones; never edit a shipped one. */
+export const migrations: readonly Migration[] = [eventLog];

@@ -1,0 +1,33 @@
+import postgres, { type Options, type Sql } from 'postgres';
+
+export interface ConnectOptions {
+  /** Connection pool size. */
+  max: number;
+  /** Tables live in this schema (created if missing); the default is the database's search path. */
+  schema?: string;
+  applicationName?: string;
+}
+
+const schemaPattern = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** A postgres.js pool with the project's defaults: quiet notices, bounded connect time. */
+export function connect(target: string | Options<{}>, options: ConnectOptions): Sql {
+  if (options.schema !== undefined && !schemaPattern.test(options.schema)) {
+    throw new Error(`schema ${options.schema} is not a plain identifier`);
+  }
+  const settings: Options<{}> = {
+    max: options.max,
+    onnotice: () => undefined,
+    connect_timeout: 10,
+    idle_timeout: 0,
+    connection: {
+      application_name: options.applicationName ?? 'gamifier',
+      ...(options.schema ? { search_path: options.schema } : {}),
+    },
+  };
+  return typeof target === 'string' ? postgres(target, settings) : postgres({ ...target, ...settings });
+}
+
+export async function ensureSchema(sql: Sql, schema: string | undefined): Promise<void> {
+  if (schema) await sql.unsafe(`create schema if not exists ${schema}`);
+}

@@ -1,0 +1,292 @@
+import type { Sql } from 'postgres';
+import { AppendEmptyError, EventInvalidError, StoreClosedError, storeError } from '../errors.js';
+import { toJsonText } from '../serialize.js';
+import { streamTypeOf } from '../stream-id.js';
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  LogCursor,
+  NewEvent,
+  ReadAllOptions,
+  ReadAllResult,
+  RecordedEvent,
+  Snapshot,
+  SnapshotToSave,
+  StreamId,
+  TailOptions,
+  Transaction,
+} from '../types.js';
+import { LOG_START } from '../types.js';
+import { Upcasters } from '../upcasters.js';
+import { BatchWriter, type PendingAppend } from './append.js';
+import { GroupCommit } from './group-commit.js';
+import { tailLog, type TailPolicy } from './tail.js';
+import { Wake } from './wake.js';
+
+export interface PostgresEventStoreOptions {
+  /** Batches written at once (each holds a connection); 1 on PGlite. */
+  maxInFlightBatches?: number;
+  maxBatchEvents?: number;
+  /** LISTEN/NOTIFY channel that wakes tails on other nodes; off where only one process writes. */
+  notifyChannel?: string;
+  upcasters?: Upcasters;
+  tail?: Partial<TailPolicy>;
+}
+
+interface EventRow {
+  position: string;
+  tx_id: string;
+  stream_id: string;
+  stream_type: string;
+  version: number;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  created_at: Date;
+}
+
+const eventColumns = 'position, tx_id::text as tx_id, stream_id, stream_type, version, event_id, type, schema_version, data, metadata, created_at';
+const channelPattern = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** The event store in SQL, through postgres.js, on PostgreSQL or on PGlite. */
+export class PostgresEventStore implements EventStore {
+  private readonly commits: GroupCommit<PendingAppend>;
+  private readonly wake = new Wake();
+  private readonly upcasters: Upcasters;
+  private readonly tailPolicy: TailPolicy;
+  private unlisten: (() => Promise<void>) | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly sql: Sql,
+    private readonly options: PostgresEventStoreOptions,
+  ) {
+    if (options.notifyChannel !== undefined && !channelPattern.test(options.notifyChannel)) {
+      throw new Error(`notify channel ${options.notifyChannel} is not a plain identifier`);
+    }
+    const writer = new BatchWriter(sql, options.notifyChannel);
+    this.commits = new GroupCommit((batch) => writer.write(batch), {
+      maxInFlight: options.maxInFlightBatches ?? 2,
+      maxBatchEvents: options.maxBatchEvents ?? 4_000,
+    });
+    this.upcasters = options.upcasters ?? new Upcasters();
+    this.tailPolicy = { minPollMs: 10, maxPollMs: 1_000, batchSize: 500, ...options.tail };
+  }
+
+  /** Opens the store on a migrated database; with a notify channel, listens for other writers. */
+  static async open(sql: Sql, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
+    const store = new PostgresEventStore(sql, options);
+    if (options.notifyChannel) {
+      const { unlisten } = await sql.listen(options.notifyChannel, () => store.wake.ring());
+      store.unlisten = unlisten;
+    }
+    return store;
+  }
+
+  async append(streamId: StreamId, expected: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult> {
+    if (this.closed) throw new StoreClosedError();
+    const streamType = streamTypeOf(streamId);
+    checkExpected(expected);
+    if (!Array.isArray(events) || events.length === 0) throw new AppendEmptyError(streamId);
+    const eventRows = events.map((event, i) => renderEvent(event, i));
+    let result: AppendResult;
+    try {
+      result = await new Promise<AppendResult>((resolve, reject) =>
+        this.commits.submit({
+          streamId,
+          streamType,
+          expected,
+          eventIds: events.map((event) => event.id),
+          eventRows,
+          eventCount: eventRows.length,
+          resolve,
+          reject,
+        }),
+      );
+    } catch (error) {
+      throw storeError(error, `append to ${streamId}`);
+    }
+    if (!result.duplicate) this.wake.ring();
+    return result;
+  }
+
+  async readStream(streamId: StreamId, range: { fromVersion?: number; toVersion?: number } = {}): Promise<RecordedEvent[]> {
+    streamTypeOf(streamId);
+    const from = range.fromVersion ?? 1;
+    const to = range.toVersion ?? 2_147_483_647;
+    let rows: EventRow[];
+    try {
+      rows = await this.sql.unsafe<EventRow[]>(
+        `select ${eventColumns} from events where stream_id = $1 and version >= $2 and version <= $3 order by version`,
+        [streamId, from, to],
+        { prepare: true },
+      );
+    } catch (error) {
+      throw storeError(error, `reading ${streamId}`);
+    }
+    return rows.map((row) => this.toRecorded(row));
+  }
+
+  async streamVersion(streamId: StreamId): Promise<number> {
+    streamTypeOf(streamId);
+    try {
+      const [row] = await this.sql<{ version: number }[]>`select version from streams where stream_id = ${streamId}`;
+      return row?.version ?? 0;
+    } catch (error) {
+      throw storeError(error, `reading the version of ${streamId}`);
+    }
+  }
+
+  async readAll(from: LogCursor, options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    const limit = options.limit ?? this.tailPolicy.batchSize;
+    const typeFilter = options.types ? 'and e.type = any($4::text[])' : '';
+    const params: unknown[] = [String(from.txId), from.position, limit];
+    if (options.types) params.push(options.types);
+    // One statement, one snapshot: the page and the head both stop below the oldest transaction
+    // still running, so nothing it will commit can land behind the returned cursor.
+    const text = `
+      with horizon as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
+      page as (
+        select e.* from events e, horizon h
+        where (e.tx_id, e.position) > ($1::text::xid8, $2::bigint) and e.tx_id < h.xmin ${typeFilter}
+        order by e.tx_id, e.position limit $3
+      ),
+      head as (
+        select e.tx_id, e.position from events e, horizon h
+        where e.tx_id < h.xmin order by e.tx_id desc, e.position desc limit 1
+      )
+      select p.position, p.tx_id::text as tx_id, p.stream_id, p.stream_type, p.version, p.event_id, p.type,
+             p.schema_version, p.data, p.metadata, p.created_at,
+             head.tx_id::text as head_tx, head.position as head_position
+      from head left join page p on true
+      order by p.tx_id, p.position`;
+    let rows: Array<EventRow & { head_tx: string; head_position: string }>;
+    try {
+      rows = await this.sql.unsafe(text, params as never[], { prepare: true });
+    } catch (error) {
+      throw storeError(error, 'reading the global log');
+    }
+    const events = rows.filter((row) => row.position !== null).map((row) => this.toRecorded(row));
+    let next = from;
+    if (events.length === limit) {
+      const last = events[events.length - 1]!;
+      next = { txId: last.txId, position: last.position };
+    } else if (rows.length > 0) {
+      const head = { txId: Number(rows[0]!.head_tx), position: Number(rows[0]!.head_position) };
+      if (compareCursor(head, from) > 0) next = head;
+    }
+    return { events, next };
+  }
+
+  tail(from: LogCursor, options: TailOptions = {}): AsyncIterable<RecordedEvent[]> {
+    return tailLog((cursor, opts) => this.readAll(cursor, opts), this.wake, from, options, this.tailPolicy);
+  }
+
+  async saveSnapshot(snapshot: SnapshotToSave): Promise<void> {
+    const streamType = streamTypeOf(snapshot.streamId);
+    const state = toJsonText(snapshot.state, 'snapshot.state');
+    try {
+      // A snapshot never goes back: an older one arriving late leaves the newer in place.
+      await this.sql`
+        insert into snapshots (stream_id, stream_type, version, schema_version, state)
+        values (${snapshot.streamId}, ${streamType}, ${snapshot.version}, ${snapshot.schemaVersion ?? 1}, ${state}::text::jsonb)
+        on conflict (stream_id) do update
+          set version = excluded.version, schema_version = excluded.schema_version,
+              state = excluded.state, created_at = now()
+          where snapshots.version <= excluded.version`;
+    } catch (error) {
+      throw storeError(error, `saving a snapshot of ${snapshot.streamId}`);
+    }
+  }
+
+  async loadSnapshot<State = unknown>(streamId: StreamId): Promise<Snapshot<State> | undefined> {
+    streamTypeOf(streamId);
+    try {
+      const [row] = await this.sql<{ version: number; schema_version: number; state: State; created_at: Date }[]>`
+        select version, schema_version, state, created_at from snapshots where stream_id = ${streamId}`;
+      if (!row) return undefined;
+      return { streamId, version: row.version, schemaVersion: row.schema_version, state: row.state, createdAt: row.created_at };
+    } catch (error) {
+      throw storeError(error, `loading the snapshot of ${streamId}`);
+    }
+  }
+
+  async loadCheckpoint(name: string): Promise<LogCursor> {
+    try {
+      const [row] = await this.sql<{ tx_id: string; position: string }[]>`
+        select tx_id::text as tx_id, position from projection_checkpoints where name = ${name}`;
+      return row ? { txId: Number(row.tx_id), position: Number(row.position) } : LOG_START;
+    } catch (error) {
+      throw storeError(error, `loading checkpoint ${name}`);
+    }
+  }
+
+  async commitCheckpoint(name: string, cursor: LogCursor, update?: (tx: Transaction) => Promise<void>): Promise<void> {
+    try {
+      await this.sql.begin(async (tx) => {
+        if (update) await update(tx as unknown as Transaction);
+        await tx`
+          insert into projection_checkpoints (name, tx_id, position) values (${name}, ${String(cursor.txId)}::text::xid8, ${cursor.position})
+          on conflict (name) do update set tx_id = excluded.tx_id, position = excluded.position, updated_at = now()`;
+      });
+    } catch (error) {
+      throw storeError(error, `committing checkpoint ${name}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.commits.close();
+    await this.unlisten?.().catch(() => undefined);
+  }
+
+  private toRecorded(row: EventRow): RecordedEvent {
+    const upcast = this.upcasters.size === 0 ? { schemaVersion: row.schema_version, data: row.data } : this.upcasters.apply(row.type, row.schema_version, row.data);
+    return {
+      position: Number(row.position),
+      txId: Number(row.tx_id),
+      streamId: row.stream_id,
+      streamType: row.stream_type,
+      version: row.version,
+      id: row.event_id,
+      type: row.type,
+      schemaVersion: upcast.schemaVersion,
+      data: upcast.data,
+      metadata: row.metadata,
+      createdAt: row.created_at,
+    };
+  }
+}
+
+export function compareCursor(a: LogCursor, b: LogCursor): number {
+  return a.txId !== b.txId ? a.txId - b.txId : a.position - b.position;
+}
+
+function checkExpected(expected: ExpectedVersion): void {
+  if (expected === 'any' || expected === 'no-stream') return;
+  if (!Number.isInteger(expected) || expected < 0) {
+    throw new EventInvalidError(`expected version ${String(expected)} is not 'any', 'no-stream' or a whole number ≥ 0`);
+  }
+}
+
+function renderEvent(event: NewEvent, i: number): string {
+  if (event === null || typeof event !== 'object') throw new EventInvalidError(`event ${i} is not an object`);
+  if (typeof event.id !== 'string' || event.id.length === 0 || event.id.length > 200) {
+    throw new EventInvalidError(`event ${i} needs an id of 1 to 200 characters`);
+  }
+  if (typeof event.type !== 'string' || !/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/.test(event.type)) {
+    throw new EventInvalidError(`event ${i} has type ${JSON.stringify(event.type)}, not of the form area.noun.verb`);
+  }
+  if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
+    throw new EventInvalidError(`event ${i} (${event.type}) needs data that is a JSON object`);
+  }
+  const sv = event.schemaVersion ?? 1;
+  if (!Number.isInteger(sv) || sv < 1) throw new EventInvalidError(`event ${i} has schema version ${sv}`);
+  const data = toJsonText(event.data, `events[${i}].data`);
+  const meta = toJsonText(event.metadata ?? {}, `events[${i}].metadata`);
+  return `"i":${i + 1},"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)},"sv":${sv},"data":${data},"meta":${meta}}`;
+}

@@ -1,0 +1,44 @@
+import { EventNotSerializableError } from './errors.js';
+
+/**
+ * JSON text of a value that must survive a round trip through jsonb unchanged. Rejects what
+ * JSON.stringify would silently drop or mangle (undefined, functions, NaN, Dates, class
+ * instances) and what jsonb refuses (NUL characters), naming the offending path.
+ */
+export function toJsonText(value: unknown, path: string): string {
+  check(value, path, new Set());
+  return JSON.stringify(value);
+}
+
+function check(value: unknown, path: string, seen: Set<object>): void {
+  switch (typeof value) {
+    case 'string':
+      if (value.includes('\u0000')) throw new EventNotSerializableError(path, 'contains a NUL character');
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw new EventNotSerializableError(path, `${value} is not a finite number`);
+      return;
+    case 'boolean':
+      return;
+    case 'object':
+      break;
+    default:
+      throw new EventNotSerializableError(path, `a ${typeof value} has no JSON form`);
+  }
+  if (value === null) return;
+  if (seen.has(value)) throw new EventNotSerializableError(path, 'it refers to itself');
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) check(value[i], `${path}[${i}]`, seen);
+  } else {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      throw new EventNotSerializableError(path, `a ${proto?.constructor?.name ?? 'class'} instance is not a plain object`);
+    }
+    for (const key of Object.keys(value)) {
+      if (key.includes('\u0000')) throw new EventNotSerializableError(path, 'a key contains a NUL character');
+      check((value as Record<string, unknown>)[key], `${path}.${key}`, seen);
+    }
+  }
+  seen.delete(value);
+}

@@ -1,0 +1,135 @@
+import type { Sql } from 'postgres';
+
+/** A stream is addressed `type/id`, e.g. `user/u42`; its type is the part before the slash. */
+export type StreamId = string;
+
+/** Expected version of a stream when appending: any, none yet, or exactly n events. */
+export type ExpectedVersion = number | typeof ANY | typeof NO_STREAM;
+export const ANY = 'any' as const;
+export const NO_STREAM = 'no-stream' as const;
+
+/** Who and what caused an event. Every field is optional; extra fields are kept as they are. */
+export interface EventMetadata {
+  commandId?: string;
+  correlationId?: string;
+  causationId?: string;
+  userId?: string;
+  node?: string;
+  [key: string]: unknown;
+}
+
+/** An event to append. `id` is chosen by the writer: re-appending the same ids is a no-op. */
+export interface NewEvent<Data = unknown> {
+  id: string;
+  type: string;
+  data: Data;
+  /** Schema version of `data`; 1 when omitted. */
+  schemaVersion?: number;
+  metadata?: EventMetadata;
+}
+
+export interface RecordedEvent<Data = unknown> {
+  /** Unique, increasing within a transaction; the log's order is (txId, position). */
+  position: number;
+  /** Id of the transaction that wrote the event (xid8). */
+  txId: number;
+  streamId: StreamId;
+  streamType: string;
+  /** 1 for a stream's first event. */
+  version: number;
+  id: string;
+  type: string;
+  schemaVersion: number;
+  data: Data;
+  metadata: EventMetadata;
+  createdAt: Date;
+}
+
+export interface AppendResult {
+  streamId: StreamId;
+  /** The stream's version after the append (that of its last event). */
+  version: number;
+  /** Global positions of the appended events, in order. */
+  positions: number[];
+  /** True when every event id was already stored: nothing new was written. */
+  duplicate: boolean;
+}
+
+/**
+ * A place in the global log. The log is ordered by (transaction id, position): a reader only
+ * moves past transactions older than every transaction still running, so an event committed late
+ * by a slow transaction can never fall behind a cursor.
+ */
+export interface LogCursor {
+  txId: number;
+  position: number;
+}
+
+export const LOG_START: LogCursor = Object.freeze({ txId: 0, position: 0 });
+
+export interface ReadAllOptions {
+  limit?: number;
+  /** Only events of these types; the cursor still advances past the others. */
+  types?: readonly string[];
+}
+
+export interface ReadAllResult {
+  events: RecordedEvent[];
+  /** Where the next read starts; equals the input cursor when nothing new was safe to read. */
+  next: LogCursor;
+}
+
+export interface TailOptions extends ReadAllOptions {
+  signal?: AbortSignal;
+}
+
+export interface Snapshot<State = unknown> {
+  streamId: StreamId;
+  /** The stream version the state covers. */
+  version: number;
+  schemaVersion: number;
+  state: State;
+  createdAt: Date;
+}
+
+export interface SnapshotToSave<State = unknown> {
+  streamId: StreamId;
+  version: number;
+  schemaVersion?: number;
+  state: State;
+}
+
+/** A transaction handle for read-model writes that commit together with a checkpoint. */
+export type Transaction = Sql;
+
+/**
+ * The event store: streams of events with optimistic concurrency, a gap-safe global log,
+ * snapshots and projection checkpoints. Implemented once in SQL and run on PostgreSQL or PGlite.
+ *
+ * @example
+ * const r = await store.append('user/u42', NO_STREAM, [{ id, type: 'user.registered', data }]);
+ * const events = await store.readStream('user/u42');
+ */
+export interface EventStore {
+  /** Appends events atomically; throws `STREAM_VERSION_CONFLICT` when `expected` does not hold. */
+  append(streamId: StreamId, expected: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult>;
+  /** The stream's events with fromVersion ≤ version ≤ toVersion, upcast to their current schema. */
+  readStream(streamId: StreamId, range?: { fromVersion?: number; toVersion?: number }): Promise<RecordedEvent[]>;
+  /** The stream's current version, 0 when it has no events. */
+  streamVersion(streamId: StreamId): Promise<number>;
+  /** Events after `from` in log order, only those no still-running transaction can precede. */
+  readAll(from: LogCursor, options?: ReadAllOptions): Promise<ReadAllResult>;
+  /** Batches of events after `from`, forever: wakes on appends, polls with backoff when idle. */
+  tail(from: LogCursor, options?: TailOptions): AsyncIterable<RecordedEvent[]>;
+
+  saveSnapshot(snapshot: SnapshotToSave): Promise<void>;
+  loadSnapshot<State = unknown>(streamId: StreamId): Promise<Snapshot<State> | undefined>;
+
+  loadCheckpoint(name: string): Promise<LogCursor>;
+  /** Runs `update` and stores the checkpoint in one transaction: both commit or neither. */
+  commitCheckpoint(name: string, cursor: LogCursor, update?: (tx: Transaction) => Promise<void>): Promise<void>;
+
+  /** The underlying connection, for the store's sibling modules (read models, runtime tables). */
+  readonly sql: Sql;
+  close(): Promise<void>;
+}
