@@ -1,0 +1,73 @@
+import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import type { AnyActorType, DomainEvent, Lifecycle } from './types.js';
+
+/** An actor's whole in-memory state: the domain state, the lifecycle value and the stream version. */
+export interface Folded<State> {
+  state: State;
+  /** The lifecycle machine's state value; undefined for a type without a machine. */
+  lifecycle: string | undefined;
+  version: number;
+}
+
+const initialValues = new WeakMap<AnyStateMachine, string>();
+
+function initialLifecycle(machine: AnyStateMachine): string {
+  let value = initialValues.get(machine);
+  if (value === undefined) {
+    value = stateValue(initialTransition(machine)[0]);
+    initialValues.set(machine, value);
+  }
+  return value;
+}
+
+function stateValue(snapshot: AnyMachineSnapshot): string {
+  if (typeof snapshot.value !== 'string') {
+    throw new Error(`lifecycle machines must be flat; got state ${JSON.stringify(snapshot.value)}`);
+  }
+  return snapshot.value;
+}
+
+function resolve(machine: AnyStateMachine, value: string, state: unknown): AnyMachineSnapshot {
+  return machine.resolveState({ value, context: state as Record<string, unknown> });
+}
+
+/** The state of a stream that has no events. */
+export function initialFolded<State>(type: AnyActorType): Folded<State> {
+  return {
+    state: type.initialState as State,
+    lifecycle: type.machine ? initialLifecycle(type.machine) : undefined,
+    version: 0,
+  };
+}
+
+/** Applies one event: evolve for the domain state, the machine for the lifecycle. Pure. */
+export function foldEvent<State>(type: AnyActorType, folded: Folded<State>, event: DomainEvent): Folded<State> {
+  let lifecycle = folded.lifecycle;
+  if (type.machine && lifecycle !== undefined) {
+    // The machine's guards see the state before the event, as when decide asked `can`.
+    lifecycle = stateValue(transition(type.machine, resolve(type.machine, lifecycle, folded.state), event)[0]);
+  }
+  return { state: type.evolve(folded.state, event) as State, lifecycle, version: folded.version + 1 };
+}
+
+/** Replays events from a starting point (the initial state, or a snapshot). Pure. */
+export function foldEvents<State>(type: AnyActorType, events: readonly DomainEvent[], from?: Folded<State>): Folded<State> {
+  let folded = from ?? initialFolded<State>(type);
+  for (const event of events) folded = foldEvent(type, folded, event);
+  return folded;
+}
+
+/** The lifecycle view decide receives. */
+export function lifecycleOf<State>(type: AnyActorType, folded: Folded<State>): Lifecycle {
+  const machine = type.machine;
+  const value = folded.lifecycle;
+  if (!machine || value === undefined) return { value: 'active', can: () => true };
+  let snapshot: AnyMachineSnapshot | undefined;
+  return {
+    value,
+    can(event) {
+      snapshot ??= resolve(machine, value, folded.state);
+      return snapshot.can(event);
+    },
+  };
+}
