@@ -19,6 +19,16 @@ export const ErrorCode = {
   STORE_QUERY_FAILED: 'STORE_QUERY_FAILED',
   STORE_CLOSED: 'STORE_CLOSED',
   MIGRATION_FAILED: 'MIGRATION_FAILED',
+  // commands and actors
+  CMD_REJECTED: 'CMD_REJECTED',
+  COMMAND_INVALID: 'COMMAND_INVALID',
+  COMMAND_UNKNOWN: 'COMMAND_UNKNOWN',
+  COMMAND_FORBIDDEN: 'COMMAND_FORBIDDEN',
+  ACTOR_TYPE_UNKNOWN: 'ACTOR_TYPE_UNKNOWN',
+  ACTOR_CRASHED: 'ACTOR_CRASHED',
+  ACTOR_UNAVAILABLE: 'ACTOR_UNAVAILABLE',
+  RUNTIME_STOPPED: 'RUNTIME_STOPPED',
+  DEAD_LETTER_NOT_FOUND: 'DEAD_LETTER_NOT_FOUND',
   // http
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
   // process
@@ -59,6 +69,24 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
   STORE_QUERY_FAILED: { status: 500, description: 'The database refused a statement.' },
   STORE_CLOSED: { status: 503, description: 'The store was closed while the operation waited.' },
   MIGRATION_FAILED: { status: 500, description: 'A schema migration failed; nothing of it was applied.' },
+  CMD_REJECTED: {
+    status: 422,
+    description: 'The game refused the command; `reason` carries the rule that refused it (e.g. USER_ALREADY_REGISTERED).',
+  },
+  COMMAND_INVALID: { status: 400, description: 'A command lacks an id, a type, a target or a payload of the right shape.' },
+  COMMAND_UNKNOWN: { status: 400, description: 'The target actor type has no command of this name.' },
+  COMMAND_FORBIDDEN: { status: 403, description: 'Only actors, timers or operators may send this command.' },
+  ACTOR_TYPE_UNKNOWN: { status: 400, description: 'No actor type answers to the prefix of this address.' },
+  ACTOR_CRASHED: {
+    status: 500,
+    description: 'The command crashed its actor on every attempt; it is kept as a dead letter for an operator.',
+  },
+  ACTOR_UNAVAILABLE: {
+    status: 503,
+    description: 'The actor is quarantined after crashing repeatedly; try again later.',
+  },
+  RUNTIME_STOPPED: { status: 503, description: 'The node is shutting down; send the command again to another node.' },
+  DEAD_LETTER_NOT_FOUND: { status: 404, description: 'No open dead letter has this id.' },
   ROUTE_NOT_FOUND: { status: 404, description: 'No endpoint answers this method and path.' },
   CONFIG_INVALID: { status: 500, description: 'An environment variable has a value the server cannot use.' },
   INTERNAL: { status: 500, description: 'An unexpected fault; it is logged with context.' },

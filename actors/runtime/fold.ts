@@ -67,7 +67,9 @@ export function lifecycleOf<State>(type: AnyActorType, folded: Folded<State>): L
     value,
     can(event) {
       snapshot ??= resolve(machine, value, folded.state);
-      return snapshot.can(event);
+      // Not snapshot.can(): xstate answers false for a targetless transition without actions
+      // even when its guard passes, and such transitions are how a lifecycle accepts an event.
+      return machine.getTransitionData(snapshot, event).length > 0;
     },
   };
 }

@@ -1,7 +1,8 @@
 import { eventLog } from './001-event-log.js';
 import type { Migration } from './migration.js';
+import { runtime } from './002-runtime.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration of the schema, oldest first. Append new ones; never edit a shipped one. */
-export const migrations: readonly Migration[] = [eventLog];
+export const migrations: readonly Migration[] = [eventLog, runtime];

@@ -1,0 +1,176 @@
+import { ErrorCode } from '../../protocol/errors.js';
+import type { EventStore } from '../../store/index.js';
+import { activate, saveSnapshot } from './activation.js';
+import { sleep, type Clock } from './clock.js';
+import type { DeadLetters } from './dead-letters.js';
+import { decideAndPersist } from './handle-command.js';
+import type { Folded } from './fold.js';
+import type { RuntimeMetrics } from './metrics.js';
+import { failed, type Outcome } from './outcome.js';
+import type { RuntimeSettings } from './settings.js';
+import { CrashRecord, isInfrastructureFault, restartDelay } from './supervision.js';
+import type { AnyActorType, CommandEnvelope } from './types.js';
+
+/** What every actor of a runtime shares. */
+export interface ActorDeps {
+  store: EventStore;
+  deadLetters: DeadLetters;
+  clock: Clock;
+  settings: RuntimeSettings;
+  metrics: RuntimeMetrics;
+  /** Keeps a background write (a snapshot) in view so that shutdown can wait for it. */
+  background(what: string, work: Promise<unknown>): void;
+}
+
+interface Job {
+  envelope: CommandEnvelope;
+  resolve(outcome: Outcome): void;
+}
+
+/**
+ * One live actor: its state, its mailbox and its supervisor. Messages are handled one at a time
+ * in arrival order; the first one loads the state, so messages arriving meanwhile wait in line.
+ */
+export class Actor {
+  folded: Folded<unknown> | undefined;
+  snapshotVersion = 0;
+  lastUsed = 0;
+  private queue: Job[] = [];
+  private running = false;
+  private recent: Map<string, Outcome> | undefined;
+  private crashes: CrashRecord | undefined;
+  private quarantinedUntil = 0;
+
+  constructor(
+    readonly address: string,
+    readonly type: AnyActorType,
+    private readonly deps: ActorDeps,
+  ) {}
+
+  /** True when nothing is queued or being handled: the actor may be passivated. */
+  get idle(): boolean {
+    return !this.running && this.queue.length === 0;
+  }
+
+  get depth(): number {
+    return this.queue.length + (this.running ? 1 : 0);
+  }
+
+  enqueue(envelope: CommandEnvelope): Promise<Outcome> {
+    this.lastUsed = this.deps.clock.now();
+    return new Promise((resolve) => {
+      this.queue.push({ envelope, resolve });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  /** The state the actor would write as a snapshot now, if it has unsnapshotted events. */
+  pendingSnapshot(): Folded<unknown> | undefined {
+    return this.folded && this.folded.version > this.snapshotVersion ? this.folded : undefined;
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      for (let job = this.queue.shift(); job; job = this.queue.shift()) {
+        job.resolve(await this.supervise(job.envelope));
+      }
+    } finally {
+      this.running = false;
+      this.lastUsed = this.deps.clock.now();
+    }
+  }
+
+  /** Handles one message under supervision: a crash restarts the actor and retries, then dead-letters. */
+  private async supervise(envelope: CommandEnvelope): Promise<Outcome> {
+    const { clock, settings, metrics } = this.deps;
+    if (clock.now() < this.quarantinedUntil) {
+      return failed(ErrorCode.ACTOR_UNAVAILABLE, `${this.address} is quarantined after repeated crashes`);
+    }
+    const answered = this.recent?.get(envelope.id);
+    if (answered) return answered.status === 'ok' ? { ...answered, events: [], duplicate: true } : answered;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await this.handle(envelope);
+        this.remember(envelope.id, outcome);
+        return outcome;
+      } catch (error) {
+        this.folded = undefined;
+        if (isInfrastructureFault(error)) {
+          return failed(ErrorCode.STORE_UNAVAILABLE, `${error.message}; the command may be sent again with the same id`);
+        }
+        metrics.restarted(this.type.name);
+        if (attempt >= settings.maxAttempts) return this.deadLetter(envelope, error, attempt);
+        await sleep(clock, restartDelay(settings, attempt));
+      }
+    }
+  }
+
+  private async handle(envelope: CommandEnvelope): Promise<Outcome> {
+    const { store, clock, metrics } = this.deps;
+    if (!this.folded) {
+      const started = performance.now();
+      const activated = await activate(store, this.type, this.address);
+      this.folded = activated.folded;
+      this.snapshotVersion = activated.snapshotVersion;
+      metrics.activated(this.type.name, activated.fromSnapshot, activated.eventsReplayed, performance.now() - started);
+    }
+    const result = await decideAndPersist(store, this.type, this.address, this.folded, envelope, clock.now(), this.deps.settings.node);
+    if (result.reload) {
+      this.folded = undefined;
+      return this.handleAfterConflict(envelope);
+    }
+    this.folded = result.folded;
+    this.maybeSnapshot();
+    return result.outcome;
+  }
+
+  /** Someone else wrote the stream: reload it and try the command once more. */
+  private async handleAfterConflict(envelope: CommandEnvelope): Promise<Outcome> {
+    const { store, clock } = this.deps;
+    const activated = await activate(store, this.type, this.address);
+    this.snapshotVersion = activated.snapshotVersion;
+    const result = await decideAndPersist(store, this.type, this.address, activated.folded, envelope, clock.now(), this.deps.settings.node);
+    if (result.reload) {
+      this.folded = undefined;
+      return failed(ErrorCode.STREAM_VERSION_CONFLICT, `${this.address} is being written elsewhere; send the command again`);
+    }
+    this.folded = result.folded;
+    this.maybeSnapshot();
+    return result.outcome;
+  }
+
+  private maybeSnapshot(): void {
+    const folded = this.folded;
+    const every = this.type.snapshotEvery ?? this.deps.settings.snapshotEvery;
+    if (!folded || folded.version - this.snapshotVersion < every) return;
+    this.snapshotVersion = folded.version;
+    this.deps.background(`snapshot of ${this.address}`, saveSnapshot(this.deps.store, this.type, this.address, folded));
+  }
+
+  private async deadLetter(envelope: CommandEnvelope, error: unknown, attempts: number): Promise<Outcome> {
+    const { deadLetters, settings, metrics, clock } = this.deps;
+    try {
+      await deadLetters.add(envelope, error, attempts, settings.node);
+      metrics.deadLettered(this.type.name);
+    } catch (writeError) {
+      metrics.backgroundError(`dead-lettering ${envelope.id}`, writeError);
+    }
+    this.crashes ??= new CrashRecord();
+    if (this.crashes.record(clock.now(), settings)) {
+      this.quarantinedUntil = clock.now() + settings.quarantineMs;
+      metrics.quarantined(this.type.name);
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    return failed(ErrorCode.ACTOR_CRASHED, `${envelope.type} crashed ${this.address} ${attempts} times (${reason}); it is kept as a dead letter`);
+  }
+
+  private remember(commandId: string, outcome: Outcome): void {
+    if (outcome.status === 'failed') return;
+    const limit = this.deps.settings.recentOutcomes;
+    if (limit <= 0) return;
+    this.recent ??= new Map();
+    this.recent.set(commandId, outcome.status === 'ok' ? { ...outcome, events: [] } : outcome);
+    if (this.recent.size > limit) this.recent.delete(this.recent.keys().next().value!);
+  }
+}

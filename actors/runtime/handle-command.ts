@@ -1,0 +1,89 @@
+import { ErrorCode, GamifierError } from '../../protocol/errors.js';
+import { NO_STREAM, type EventMetadata, type EventStore, type NewEvent } from '../../store/index.js';
+import { foldEvents, lifecycleOf, type Folded } from './fold.js';
+import { eventIdFor } from './ids.js';
+import type { CommittedEvent, Outcome } from './outcome.js';
+import type { AnyActorType, Command, CommandEnvelope, Decision } from './types.js';
+
+export type Handled = { reload: false; folded: Folded<unknown>; outcome: Outcome } | { reload: true };
+
+/**
+ * decide → append → evolve for one command. The events are folded before the append (so a bug
+ * in evolve or the machine crashes the actor before anything is stored) but become the actor's
+ * state only once the append succeeded. Throws on bugs (the supervisor's business) and on
+ * database faults; returns `reload` when another writer moved the stream.
+ */
+export async function decideAndPersist(
+  store: EventStore,
+  type: AnyActorType,
+  address: string,
+  folded: Folded<unknown>,
+  envelope: CommandEnvelope,
+  now: number,
+  node: string,
+): Promise<Handled> {
+  const command: Command = { id: envelope.id, type: envelope.type, payload: envelope.payload, meta: { ...envelope.meta, now } };
+  const decision: Decision = type.decide(folded.state, command, lifecycleOf(type, folded));
+  if (decision.rejected) {
+    // This command may have been handled before this activation and be refused now only
+    // because it already took effect: the store remembers its events.
+    const prior = await priorVersion(store, address, envelope.id);
+    if (prior !== undefined) return { reload: false, folded, outcome: duplicateOf(prior) };
+    return { reload: false, folded, outcome: { status: 'rejected', code: decision.code, message: decision.message } };
+  }
+  if (decision.events.length === 0) {
+    if (decision.effects?.length) throw new Error(`${type.name} decided effects for ${envelope.type} without an event to carry them`);
+    return { reload: false, folded, outcome: { status: 'ok', version: folded.version, events: [], duplicate: false } };
+  }
+  const next = foldEvents(type, decision.events, folded);
+  const metadata: EventMetadata = { commandId: envelope.id, node };
+  if (envelope.meta.userId) metadata.userId = envelope.meta.userId;
+  if (envelope.meta.correlationId) metadata.correlationId = envelope.meta.correlationId;
+  if (envelope.meta.causationId) metadata.causationId = envelope.meta.causationId;
+  const events: NewEvent[] = decision.events.map((event, i) => ({
+    id: eventIdFor(address, envelope.id, i),
+    type: event.type,
+    data: event.data,
+    metadata: i === decision.events.length - 1 && decision.effects?.length ? { ...metadata, effects: decision.effects } : metadata,
+  }));
+  let result;
+  try {
+    result = await store.append(address, folded.version === 0 ? NO_STREAM : folded.version, events);
+  } catch (error) {
+    const code = error instanceof GamifierError ? error.code : undefined;
+    if (code === ErrorCode.STREAM_VERSION_CONFLICT) return { reload: true };
+    if (code === ErrorCode.EVENT_ID_CONFLICT) {
+      // Handled before, deciding differently now: the first outcome stands.
+      const prior = await priorVersion(store, address, envelope.id);
+      if (prior !== undefined) return { reload: false, folded, outcome: duplicateOf(prior) };
+    }
+    throw error;
+  }
+  if (result.duplicate) return { reload: false, folded, outcome: duplicateOf(result.version) };
+  if (result.version !== next.version) {
+    throw new Error(`${address}: store is at version ${result.version} after the append, the actor computed ${next.version}`);
+  }
+  const committed: CommittedEvent[] = events.map((event, i) => ({
+    id: event.id,
+    type: event.type,
+    data: event.data,
+    version: folded.version + i + 1,
+    position: result.positions[i]!,
+    metadata: event.metadata!,
+  }));
+  return { reload: false, folded: next, outcome: { status: 'ok', version: result.version, events: committed, duplicate: false } };
+}
+
+const duplicateOf = (version: number): Outcome => ({ status: 'ok', version, events: [], duplicate: true });
+
+/** The stream version a command left behind, if its events are stored. */
+async function priorVersion(store: EventStore, address: string, commandId: string): Promise<number | undefined> {
+  const [first] = await store.sql<{ version: number }[]>`
+    select version from events where event_id = ${eventIdFor(address, commandId, 0)}`;
+  if (!first) return undefined;
+  const [last] = await store.sql<{ version: number }[]>`
+    select max(version)::int as version from events
+    where stream_id = ${address} and version between ${first.version} and ${first.version + 1_000}
+      and metadata->>'commandId' = ${commandId}`;
+  return last?.version ?? first.version;
+}
