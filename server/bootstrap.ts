@@ -1,39 +1,68 @@
 import uWS from 'uWebSockets.js';
+import { challengeActorType } from '../actors/challenge/index.js';
+import { ActorRuntime, type Clock } from '../actors/runtime/index.js';
+import { userActorType } from '../actors/user/index.js';
 import { ErrorCode } from '../protocol/errors.js';
 import { openStore, type OpenStore } from '../store/index.js';
+import { Auth } from './auth.js';
 import type { Config } from './config.js';
+import { mountAdmin } from './http/admin.js';
+import { mountCommands } from './http/commands.js';
+import { mountDevToken } from './http/dev-token.js';
 import { mountHealth } from './http/health.js';
 import { sendJson } from './http/respond.js';
+import { errorBody, Router } from './http/router.js';
 import type { Logger } from './log.js';
+import { ServerMetrics } from './metrics.js';
+
+/** The game's actor types, in one place. */
+export const gameActorTypes = [userActorType, challengeActorType] as const;
 
 export interface RunningServer {
   readonly port: number;
   readonly store: OpenStore;
-  /** Stops accepting, closes the store, resolves when everything is released. */
+  readonly runtime: ActorRuntime;
+  /** Stops accepting, drains the actors, closes the store; resolves when everything is released. */
   stop(): Promise<void>;
 }
 
 /**
- * The composition root: config → store → HTTP. Nothing else in the project constructs
- * infrastructure; tests start the same server through this function.
+ * The composition root: config → store → actor runtime → HTTP. Nothing else in the project
+ * constructs infrastructure; tests start the same server through this function.
  */
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+export async function startServer(config: Config, log: Logger, options: { clock?: Clock } = {}): Promise<RunningServer> {
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
+    ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
   });
   log.info(
-    { database: store.kind, migrationsApplied: store.migrations.applied.length, schemaVersion: store.migrations.current },
+    { database: store.kind, migrationsApplied: store.migrations.applied.length, schemaVersion: store.migrations.current, mode: config.mode },
     'event store open',
   );
+  let runtime: ActorRuntime | undefined;
+  const metrics = new ServerMetrics(log, { runtime: () => runtime, projections: () => [] });
+  runtime = new ActorRuntime(gameActorTypes, {
+    store: store.store,
+    metrics: metrics.runtimeMetrics,
+    ...(options.clock ? { clock: options.clock } : {}),
+    settings: { node: config.nodeName, idleMs: config.actorIdleMs, maxActive: config.actorMaxActive, snapshotEvery: config.snapshotEvery },
+  });
+  runtime.start();
+  const auth = new Auth(config.jwtSecret, config.adminToken);
+  if (config.mode === 'development') {
+    log.warn({ adminToken: config.adminToken }, 'development mode: dev tokens are on and the default secrets are in use');
+  }
+
   let draining = false;
   const startedAt = new Date();
+  const node = () => ({ name: config.nodeName, startedAt: startedAt.toISOString(), database: store.kind });
   const app = uWS.App();
   mountHealth(
     app,
     {
-      describe: () => ({ database: store.kind, schemaVersion: store.migrations.current, startedAt: startedAt.toISOString() }),
+      describe: () => ({ node: config.nodeName, database: store.kind, schemaVersion: store.migrations.current, startedAt: startedAt.toISOString() }),
       ready: async () => {
         await store.sql`select 1`;
       },
@@ -41,28 +70,47 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     },
     log,
   );
-  app.any('/*', (res, req) => {
-    sendJson(res, 404, { error: { code: ErrorCode.ROUTE_NOT_FOUND, message: `no route for ${req.getMethod().toUpperCase()} ${req.getUrl()}` } });
+  app.get('/metrics', (res) => {
+    const aborted = { value: false };
+    res.onAborted(() => void (aborted.value = true));
+    metrics.text().then(
+      (text) => {
+        if (!aborted.value) res.cork(() => res.writeHeader('content-type', metrics.registry.contentType).end(text));
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'metrics collection failed');
+        sendJson(res, 500, errorBody(ErrorCode.INTERNAL, 'metrics collection failed').body, aborted);
+      },
+    );
   });
+  const router = new Router();
+  if (config.mode === 'development') mountDevToken(router, auth);
+  mountCommands(router, { runtime, store: store.store, auth });
+  mountAdmin(router, { runtime, store: store.store, auth, node });
+  router.mount(app, { maxBodyBytes: config.maxBodyBytes, log });
 
   let listenSocket: uWS.us_listen_socket | false = false;
   try {
     listenSocket = await new Promise<uWS.us_listen_socket | false>((resolve) => app.listen(config.host, config.port, resolve));
     if (!listenSocket) throw new Error(`cannot listen on ${config.host}:${config.port} (in use, or not allowed)`);
   } catch (error) {
+    await runtime.stop();
     await store.close();
     throw error;
   }
   const port = uWS.getSocketPort(listenSocket as unknown as uWS.us_socket);
-  log.info({ host: config.host, port }, 'listening');
+  log.info({ host: config.host, port, node: config.nodeName }, 'listening');
 
+  const liveRuntime = runtime;
   return {
     port,
     store,
+    runtime: liveRuntime,
     async stop() {
       draining = true;
       if (listenSocket) uWS.closeSocket(listenSocket);
       listenSocket = false;
+      await liveRuntime.stop();
       await store.close();
       log.info('stopped');
     },

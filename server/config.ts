@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { ErrorCode, GamifierError } from '../protocol/errors.js';
 
 /** Everything the process reads from its environment, parsed once at start. */
@@ -7,12 +8,34 @@ export interface Config {
   /** PostgreSQL URL; unset means the embedded PGlite database. */
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** Keep every table in this PostgreSQL schema (created if missing); unset: the search path's. */
+  databaseSchema: string | undefined;
   /** PGlite's data directory, or 'memory'. */
   dataDir: string;
   /** NATS URL; unset means the in-process bus. */
   natsUrl: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** development: dev tokens on, default secrets allowed. production: secrets required. */
+  mode: 'development' | 'production';
+  /** HS256 key of player tokens. */
+  jwtSecret: string;
+  /** Bearer token of the operator endpoints. */
+  adminToken: string;
+  maxBodyBytes: number;
+  /** This node's name in event metadata, dead letters and logs. */
+  nodeName: string;
+  /** Passivate an actor idle this long. */
+  actorIdleMs: number;
+  /** Active actors per node at most. */
+  actorMaxActive: number;
+  /** Snapshot an actor every this many events. */
+  snapshotEvery: number;
 }
+
+export const developmentSecrets = {
+  jwtSecret: 'gamifier-development-only-secret-do-not-deploy',
+  adminToken: 'dev-admin-token',
+} as const;
 
 export class ConfigInvalidError extends GamifierError {
   constructor(variable: string, value: string, expected: string) {
@@ -45,6 +68,13 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
+function schemaName(env: Env): string | undefined {
+  const raw = env.DATABASE_SCHEMA;
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new ConfigInvalidError('DATABASE_SCHEMA', raw, 'a lower-case identifier');
+  return raw;
+}
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Reads the configuration; throws `CONFIG_INVALID` naming the variable at fault. */
@@ -53,11 +83,32 @@ export function loadConfig(env: Env = process.env): Config {
   if (!(logLevels as readonly string[]).includes(logLevel)) {
     throw new ConfigInvalidError('LOG_LEVEL', logLevel, logLevels.join(' | '));
   }
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const mode = env.GAMIFIER_MODE || (databaseUrl ? 'production' : 'development');
+  if (mode !== 'development' && mode !== 'production') throw new ConfigInvalidError('GAMIFIER_MODE', mode, 'development | production');
+  const secret = (name: 'JWT_SECRET' | 'ADMIN_TOKEN', minLength: number, fallback: string): string => {
+    const value = env[name];
+    if (value === undefined || value === '') {
+      if (mode === 'production') throw new ConfigInvalidError(name, '', `a secret of at least ${minLength} characters (required in production mode)`);
+      return fallback;
+    }
+    if (value.length < minLength) throw new ConfigInvalidError(name, '…', `a secret of at least ${minLength} characters`);
+    return value;
+  };
   return {
+    mode,
+    jwtSecret: secret('JWT_SECRET', 32, developmentSecrets.jwtSecret),
+    adminToken: secret('ADMIN_TOKEN', 16, developmentSecrets.adminToken),
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 65_536, 1_024, 16 * 1_048_576),
+    nodeName: env.NODE_NAME || `${hostname()}-${process.pid}`,
+    actorIdleMs: integer(env, 'ACTOR_IDLE_MS', 300_000, 1_000, 86_400_000),
+    actorMaxActive: integer(env, 'ACTOR_MAX_ACTIVE', 200_000, 100, 10_000_000),
+    snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 100, 1, 1_000_000),
     host: env.HOST || '0.0.0.0',
     port: integer(env, 'PORT', 8080, 0, 65_535),
-    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 2, 200),
+    databaseSchema: schemaName(env),
     dataDir: env.DATA_DIR || './data',
     natsUrl: url(env, 'NATS_URL', ['nats:', 'tls:', 'ws:', 'wss:']),
     logLevel: logLevel as Config['logLevel'],

@@ -27,7 +27,7 @@ export async function decideAndPersist(
   if (decision.rejected) {
     // This command may have been handled before this activation and be refused now only
     // because it already took effect: the store remembers its events.
-    const prior = await priorVersion(store, address, envelope.id);
+    const prior = await appliedVersion(store, address, envelope.id);
     if (prior !== undefined) return { reload: false, folded, outcome: duplicateOf(prior) };
     return { reload: false, folded, outcome: { status: 'rejected', code: decision.code, message: decision.message } };
   }
@@ -54,7 +54,7 @@ export async function decideAndPersist(
     if (code === ErrorCode.STREAM_VERSION_CONFLICT) return { reload: true };
     if (code === ErrorCode.EVENT_ID_CONFLICT) {
       // Handled before, deciding differently now: the first outcome stands.
-      const prior = await priorVersion(store, address, envelope.id);
+      const prior = await appliedVersion(store, address, envelope.id);
       if (prior !== undefined) return { reload: false, folded, outcome: duplicateOf(prior) };
     }
     throw error;
@@ -76,8 +76,8 @@ export async function decideAndPersist(
 
 const duplicateOf = (version: number): Outcome => ({ status: 'ok', version, events: [], duplicate: true });
 
-/** The stream version a command left behind, if its events are stored. */
-async function priorVersion(store: EventStore, address: string, commandId: string): Promise<number | undefined> {
+/** The stream version a command left behind, if its events are stored (undefined: never applied). */
+export async function appliedVersion(store: EventStore, address: string, commandId: string): Promise<number | undefined> {
   const [first] = await store.sql<{ version: number }[]>`
     select version from events where event_id = ${eventIdFor(address, commandId, 0)}`;
   if (!first) return undefined;

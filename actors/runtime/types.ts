@@ -71,6 +71,11 @@ export interface Accepted<Event extends DomainEvent = DomainEvent> {
   rejected?: false;
   /** May be empty: the command was valid and changed nothing (a timer that fired twice). */
   events: Event[];
+  /**
+   * Stored with the last event, so effects need at least one event to carry them: effects with
+   * no events crash the actor. Timer keys are per actor. Sends from one event to one receiver
+   * arrive in order; a receiver's rejection of a sent command is final and the sender is not told.
+   */
   effects?: Effect[];
 }
 
@@ -80,7 +85,11 @@ export type Decision<Event extends DomainEvent = DomainEvent> = Accepted<Event> 
 export interface Lifecycle<Event extends DomainEvent = DomainEvent> {
   /** The machine's current state value, e.g. `'running'`. */
   value: string;
-  /** Whether the machine, in its current state and with its guards, accepts this event. */
+  /**
+   * Whether the machine, in its current state and with its guards, has a transition for this
+   * event (targetless ones count). It looks at the current state only: for a decision emitting
+   * several lifecycle events, reason on `value`.
+   */
   can(event: Event): boolean;
 }
 

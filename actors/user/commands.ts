@@ -1,0 +1,89 @@
+import type { Command } from '../runtime/types.js';
+import type { ChallengeKind } from '../challenge/index.js';
+import type { Food, MealType, NutritionGoal } from './events.js';
+
+type C<Type extends string, Payload> = Command<Type, Payload>;
+
+// Commands a player sends to their own actor.
+export type UserRegister = C<'user.register', { displayName: string; timezone: string }>;
+export type ProfileUpdate = C<'profile.update', { displayName?: string; avatar?: string; timezone?: string }>;
+export type GoalSet = C<'goal.set', NutritionGoal>;
+/** `eatenAt`: epoch milliseconds. */
+export type MealLog = C<'meal.log', { mealId: string; mealType: MealType; eatenAt: number; foods: Food[] }>;
+export type MealDelete = C<'meal.delete', { mealId: string }>;
+/** `drankAt`: epoch milliseconds. */
+export type WaterLog = C<'water.log', { ml: number; drankAt: number }>;
+export type FriendRequest = C<'friend.request', { userId: string }>;
+export type FriendAccept = C<'friend.accept', { userId: string }>;
+export type FriendDecline = C<'friend.decline', { userId: string }>;
+export type FriendRemove = C<'friend.remove', { userId: string }>;
+
+// Commands from other actors. `userId` is always the other player.
+/** Idempotent by `sourceId`. */
+export type PointsAward = C<'points.award', { amount: number; reason: string; sourceId: string }>;
+/** Unlocks an achievement that only another actor can detect (`challenge-winner`); idempotent. */
+export type AchievementGrant = C<'achievement.grant', { achievementId: string; sourceId: string }>;
+export type FriendRequested = C<'friend.requested', { userId: string }>;
+export type FriendAccepted = C<'friend.accepted', { userId: string }>;
+export type FriendDeclined = C<'friend.declined', { userId: string }>;
+export type FriendRemoved = C<'friend.removed', { userId: string }>;
+export type ChallengeTrack = C<'challenge.track', { challengeId: string; kind: ChallengeKind; startsAt: number; endsAt: number }>;
+export type ChallengeUntrack = C<'challenge.untrack', { challengeId: string }>;
+
+export type UserClientCommand =
+  | UserRegister
+  | ProfileUpdate
+  | GoalSet
+  | MealLog
+  | MealDelete
+  | WaterLog
+  | FriendRequest
+  | FriendAccept
+  | FriendDecline
+  | FriendRemove;
+
+export type UserSystemCommand =
+  | PointsAward
+  | AchievementGrant
+  | FriendRequested
+  | FriendAccepted
+  | FriendDeclined
+  | FriendRemoved
+  | ChallengeTrack
+  | ChallengeUntrack;
+
+export type UserCommand = UserClientCommand | UserSystemCommand;
+export type UserCommandType = UserCommand['type'];
+
+export const userClientCommands = [
+  'user.register',
+  'profile.update',
+  'goal.set',
+  'meal.log',
+  'meal.delete',
+  'water.log',
+  'friend.request',
+  'friend.accept',
+  'friend.decline',
+  'friend.remove',
+] as const satisfies readonly UserClientCommand['type'][];
+
+export const userSystemCommands = [
+  'points.award',
+  'achievement.grant',
+  'friend.requested',
+  'friend.accepted',
+  'friend.declined',
+  'friend.removed',
+  'challenge.track',
+  'challenge.untrack',
+] as const satisfies readonly UserSystemCommand['type'][];
+
+/** The payload of `challenge.progress.record`, which the player's actor sends to the challenges it tracks. */
+export interface ProgressRecordPayload {
+  userId: string;
+  delta: number;
+  sourceEventId: string;
+  /** When the player's event happened (the player actor's `meta.now`): the challenge counts it only inside its window. */
+  at: number;
+}

@@ -1,0 +1,115 @@
+import type { ActorRuntime } from '../../actors/runtime/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { isStreamId, type EventStore } from '../../store/index.js';
+import type { Auth } from '../auth.js';
+import { outcomeReply } from './commands.js';
+import { HttpError, ok, type Request, type Router } from './router.js';
+
+function positiveInt(request: Request, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = request.query.get(name);
+  if (raw === null || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > max) throw new HttpError(ErrorCode.QUERY_INVALID, `${name} must be a whole number from 0 to ${max}`);
+  return value;
+}
+
+function address(request: Request): string {
+  const streamId = `${request.params.type}/${request.params.id}`;
+  if (!isStreamId(streamId)) throw new HttpError(ErrorCode.STREAM_ID_INVALID, `${streamId} is not a stream id`);
+  return streamId;
+}
+
+/** Operator endpoints, all behind the admin token: streams, replay, snapshots, dead letters, cluster. */
+export function mountAdmin(
+  router: Router,
+  deps: { runtime: ActorRuntime; store: EventStore; auth: Auth; node: () => Record<string, unknown> },
+): void {
+  const admin = (handler: (request: Request) => Promise<ReturnType<typeof ok>>) => (request: Request) => {
+    deps.auth.requireAdmin(request.headers.authorization);
+    return handler(request);
+  };
+
+  router.get(
+    '/v1/admin/streams/:type/:id/events',
+    admin(async (request) => {
+      const streamId = address(request);
+      const fromVersion = positiveInt(request, 'from', 1);
+      const limit = positiveInt(request, 'limit', 1_000, 10_000);
+      const events = await deps.store.readStream(streamId, { fromVersion, toVersion: fromVersion + limit - 1 });
+      return ok({ streamId, version: await deps.store.streamVersion(streamId), events });
+    }),
+  );
+
+  router.get(
+    '/v1/admin/streams/:type/:id/state',
+    admin(async (request) => {
+      const streamId = address(request);
+      const current = await deps.store.streamVersion(streamId);
+      if (current === 0) throw new HttpError(ErrorCode.STREAM_NOT_FOUND, `${streamId} has no events`);
+      const version = positiveInt(request, 'version', current);
+      let folded;
+      try {
+        folded = await deps.runtime.replay(streamId, version);
+      } catch (error) {
+        throw new HttpError(ErrorCode.ACTOR_TYPE_UNKNOWN, (error as Error).message);
+      }
+      return ok({ streamId, version: folded.version, lifecycle: folded.lifecycle ?? null, state: folded.state, currentVersion: current });
+    }),
+  );
+
+  router.get(
+    '/v1/admin/streams/:type/:id/snapshot',
+    admin(async (request) => {
+      const streamId = address(request);
+      const snapshot = await deps.store.loadSnapshot(streamId);
+      if (!snapshot) throw new HttpError(ErrorCode.STREAM_NOT_FOUND, `${streamId} has no snapshot`);
+      return ok(snapshot);
+    }),
+  );
+
+  router.get(
+    '/v1/admin/dead-letters',
+    admin(async (request) => {
+      const actor = request.query.get('actor') ?? undefined;
+      const letters = await deps.runtime.deadLetters.list({
+        ...(actor ? { actor } : {}),
+        limit: positiveInt(request, 'limit', 100, 1_000),
+        afterId: positiveInt(request, 'after', 0),
+      });
+      return ok({ deadLetters: letters });
+    }),
+  );
+
+  router.post(
+    '/v1/admin/dead-letters/:id/retry',
+    admin(async (request) => {
+      const id = Number(request.params.id);
+      if (!Number.isInteger(id)) throw new HttpError(ErrorCode.QUERY_INVALID, 'dead letter ids are whole numbers');
+      const letter = await deps.runtime.deadLetters.get(id);
+      if (!letter) throw new HttpError(ErrorCode.DEAD_LETTER_NOT_FOUND, `no dead letter ${id}`);
+      return outcomeReply(letter.commandId, await deps.runtime.deadLetters.retry(id));
+    }),
+  );
+
+  router.delete(
+    '/v1/admin/dead-letters/:id',
+    admin(async (request) => {
+      const id = Number(request.params.id);
+      if (!Number.isInteger(id) || !(await deps.runtime.deadLetters.discard(id))) {
+        throw new HttpError(ErrorCode.DEAD_LETTER_NOT_FOUND, `no dead letter ${request.params.id}`);
+      }
+      return ok({ discarded: id });
+    }),
+  );
+
+  router.get(
+    '/v1/admin/cluster',
+    admin(async () =>
+      ok({
+        // One node owns every shard until the cluster layer (NATS membership and shard leases) exists.
+        nodes: [{ ...deps.node(), self: true, shards: 'all' }],
+        actorsActive: deps.runtime.stats().active,
+      }),
+    ),
+  );
+}

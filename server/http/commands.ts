@@ -1,0 +1,71 @@
+import { appliedVersion, type ActorRuntime, type Outcome } from '../../actors/runtime/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { commandTarget } from '../../protocol/commands.js';
+import { validateClientCommand } from '../../protocol/validate.js';
+import type { EventStore } from '../../store/index.js';
+import type { Auth } from '../auth.js';
+import { errorBody, HttpError, ok, type Reply, type Router } from './router.js';
+
+/** The answer to a command, as HTTP (and later the WebSocket) reports it. */
+export function outcomeReply(id: string, outcome: Outcome): Reply {
+  switch (outcome.status) {
+    case 'ok':
+      return ok({
+        id,
+        status: 'ok',
+        version: outcome.version,
+        duplicate: outcome.duplicate,
+        events: outcome.events.map((event) => ({ type: event.type, version: event.version, data: event.data })),
+      });
+    case 'rejected':
+      return errorBody(ErrorCode.CMD_REJECTED, outcome.message, { id, reason: outcome.code });
+    case 'failed':
+      return errorBody(outcome.code, outcome.message, { id });
+  }
+}
+
+/**
+ * `POST /v1/commands` — a client command, validated, authorised (a player commands only their
+ * own `user/<id>`; challenges check the player themselves) and sent to its actor.
+ * `GET /v1/commands/:id?to=…` — what became of a command: applied (with its version) or unknown.
+ */
+export function mountCommands(router: Router, deps: { runtime: ActorRuntime; store: EventStore; auth: Auth }): void {
+  router.post('/v1/commands', async (request) => {
+    const principal = await deps.auth.verify(request.headers.authorization);
+    const checked = validateClientCommand(request.body);
+    if (!checked.ok) throw new HttpError(checked.code, checked.message);
+    const command = checked.value;
+    const [kind, targetId] = command.to.split('/') as [string, string];
+    if (kind === 'user' && targetId !== principal.userId) {
+      throw new HttpError(ErrorCode.AUTH_FORBIDDEN, `a player may command only user/${principal.userId}`);
+    }
+    if (commandTarget[command.type] !== kind) {
+      throw new HttpError(ErrorCode.COMMAND_UNKNOWN, `${command.type} is not a command of ${kind} actors`);
+    }
+    if (command.type === 'challenge.create') {
+      if (command.payload.challengeId !== undefined && command.payload.challengeId !== targetId) {
+        throw new HttpError(ErrorCode.COMMAND_INVALID, `payload.challengeId must be ${targetId}, the id in "to"`);
+      }
+      command.payload.challengeId = targetId;
+    }
+    const outcome = await deps.runtime.send({
+      id: command.id,
+      to: command.to,
+      type: command.type,
+      payload: command.payload,
+      meta: { origin: 'client', userId: principal.userId, correlationId: command.id },
+    });
+    return outcomeReply(command.id, outcome);
+  });
+
+  router.get('/v1/commands/:id', async (request) => {
+    await deps.auth.verify(request.headers.authorization);
+    const to = request.query.get('to');
+    if (!to || !/^(user|challenge)\/[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/.test(to)) {
+      throw new HttpError(ErrorCode.QUERY_INVALID, 'add ?to=<actor address> (e.g. user/u42)');
+    }
+    const version = await appliedVersion(deps.store, to, request.params.id!);
+    if (version === undefined) throw new HttpError(ErrorCode.COMMAND_NOT_FOUND, `no command ${request.params.id} was applied to ${to}`);
+    return ok({ id: request.params.id, to, status: 'ok', version });
+  });
+}

@@ -1,0 +1,69 @@
+import { loadConfig } from '../../server/config.js';
+import { startServer, type RunningServer } from '../../server/bootstrap.js';
+import { createLogger } from '../../server/log.js';
+import { dropSchema, postgresUrl, uniqueSchema } from './services.js';
+
+export interface TestServer {
+  readonly url: string;
+  readonly server: RunningServer;
+  /** Stops the server (and drops its schema on PostgreSQL). */
+  close(): Promise<void>;
+}
+
+/**
+ * A real server on a free port, as `gamifier start` would run it: on PostgreSQL in a schema of its
+ * own, or on PGlite in memory.
+ */
+export async function startTestServer(database: 'postgres' | 'pglite', env: Record<string, string> = {}): Promise<TestServer> {
+  const schema = database === 'postgres' ? uniqueSchema('e2e') : undefined;
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+    GAMIFIER_MODE: 'development',
+    DATA_DIR: 'memory',
+    ...(schema ? { DATABASE_URL: postgresUrl, DATABASE_SCHEMA: schema } : {}),
+    ...env,
+  });
+  const server = await startServer(config, createLogger(config.logLevel));
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    server,
+    async close() {
+      await server.stop();
+      if (schema) await dropSchema(schema);
+    },
+  };
+}
+
+/** A player's view of the HTTP API: a dev token, then JSON requests. */
+export class HttpPlayer {
+  private token = '';
+  private seq = 0;
+
+  constructor(
+    private readonly url: string,
+    readonly userId: string,
+  ) {}
+
+  async login(): Promise<this> {
+    const response = await fetch(`${this.url}/v1/auth/dev-token`, { method: 'POST', body: JSON.stringify({ userId: this.userId }) });
+    this.token = ((await response.json()) as { token: string }).token;
+    return this;
+  }
+
+  /** Sends a command; returns the HTTP status and body. */
+  async command(to: string, type: string, payload: unknown, id = `${this.userId}-${++this.seq}`): Promise<{ status: number; body: any }> {
+    return this.request('POST', '/v1/commands', { id, to, type, payload });
+  }
+
+  async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+}
