@@ -7,7 +7,7 @@ import { DeadLetters, type DeadLetter } from './dead-letters.js';
 import { EffectsProcessor } from './effects.js';
 import { foldEvents, initialFolded, type Folded } from './fold.js';
 import { noMetrics, type RuntimeMetrics } from './metrics.js';
-import { failed, type Outcome } from './outcome.js';
+import { failed, type CommittedEvent, type Outcome } from './outcome.js';
 import { ActorRegistry } from './registry.js';
 import { defaultSettings, type RuntimeSettings } from './settings.js';
 import { TimerService } from './timers.js';
@@ -22,6 +22,11 @@ export interface RuntimeOptions {
   background?: boolean;
   /** Timer-service poll interval (ms on the runtime's clock). */
   timerPollMs?: number;
+  /**
+   * Called with an actor's events right after they commit, in commit order per actor — how the
+   * server tells watchers. It must not throw or block.
+   */
+  onCommitted?: (address: string, events: readonly CommittedEvent[]) => void;
 }
 
 /** Outcomes that mean a command was taken for good (retrying it could not change anything). */
@@ -57,6 +62,7 @@ export class ActorRuntime {
   private readonly timers: TimerService | undefined;
   private sweepTimer: TimerHandle | undefined;
   private stopped = false;
+  private readonly onCommitted: RuntimeOptions['onCommitted'];
 
   constructor(types: readonly AnyActorType[], options: RuntimeOptions) {
     for (const type of types) {
@@ -67,6 +73,7 @@ export class ActorRuntime {
     this.clock = options.clock ?? systemClock;
     this.settings = { ...defaultSettings, ...options.settings };
     this.metrics = options.metrics ?? noMetrics;
+    this.onCommitted = options.onCommitted;
     const letters = new DeadLetters(this.store.sql);
     const deps: ActorDeps = {
       store: this.store,
@@ -128,6 +135,7 @@ export class ActorRuntime {
     }
     if (this.stopped) return failed(ErrorCode.RUNTIME_STOPPED, 'this node is shutting down');
     const outcome = await this.registry.obtain(envelope.to, type).enqueue(envelope);
+    if (outcome.status === 'ok' && outcome.events.length > 0) this.onCommitted?.(envelope.to, outcome.events);
     this.metrics.commandHandled(type.name, envelope.type, outcome, performance.now() - started);
     return outcome;
   }
