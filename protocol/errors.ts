@@ -45,6 +45,17 @@ export const ErrorCode = {
   // process
   CONFIG_INVALID: 'CONFIG_INVALID',
   INTERNAL: 'INTERNAL',
+  // realtime
+  FRAME_INVALID: 'FRAME_INVALID',
+  FRAME_UNKNOWN: 'FRAME_UNKNOWN',
+  FRAME_TOO_LARGE: 'FRAME_TOO_LARGE',
+  RATE_LIMITED: 'RATE_LIMITED',
+  TOPIC_INVALID: 'TOPIC_INVALID',
+  TOPIC_FORBIDDEN: 'TOPIC_FORBIDDEN',
+  HELLO_REQUIRED: 'HELLO_REQUIRED',
+  SUBSCRIPTION_LIMIT: 'SUBSCRIPTION_LIMIT',
+  COMMAND_TIMEOUT: 'COMMAND_TIMEOUT',
+  CONNECTION_CLOSED: 'CONNECTION_CLOSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -115,6 +126,34 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
   PROJECTION_NOT_FOUND: { status: 404, description: 'No projection has this name.' },
   CONFIG_INVALID: { status: 500, description: 'An environment variable has a value the server cannot use.' },
   INTERNAL: { status: 500, description: 'An unexpected fault; it is logged with context.' },
+  FRAME_INVALID: {
+    status: 400,
+    description: 'A WebSocket frame could not be decoded, is not an object with a known shape, or came out of order (a second hello).',
+  },
+  FRAME_UNKNOWN: { status: 400, description: 'The frame\'s `t` names no frame a client may send.' },
+  FRAME_TOO_LARGE: { status: 413, description: 'The frame is larger than `limits.maxFrameBytes` of the welcome.' },
+  RATE_LIMITED: {
+    status: 429,
+    description: 'The connection sent frames faster than its rate limit; the frame was dropped, send it again later.',
+  },
+  TOPIC_INVALID: {
+    status: 400,
+    description: 'A topic is not one of `user/<id>`, `challenge/<id>`, `feed/<id>`, `leaderboard/global`.',
+  },
+  TOPIC_FORBIDDEN: { status: 403, description: "A player may watch only their own `user/` and `feed/` topics." },
+  HELLO_REQUIRED: { status: 400, description: 'A frame other than `hello` arrived before the server\'s `welcome`.' },
+  SUBSCRIPTION_LIMIT: {
+    status: 429,
+    description: 'The connection already watches `limits.maxSubscriptions` topics; unsubscribe from one first.',
+  },
+  COMMAND_TIMEOUT: {
+    status: 504,
+    description: 'The client SDK got no answer in time; the command may have been applied: send it again with the same id.',
+  },
+  CONNECTION_CLOSED: {
+    status: 503,
+    description: 'The client was closed (or refused for good) before the answer came; a command may have been applied.',
+  },
 };
 
 /** Base of every error the project raises on purpose: a stable code plus the cause. */

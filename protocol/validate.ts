@@ -34,8 +34,8 @@ export interface ValidCommand {
 }
 
 /**
- * Validates a client's command: its envelope, that the type is a client command, that it goes to
- * the right kind of actor, and its payload. What passes may be sent to the actor runtime.
+ * Validates a client's command: its envelope, that the type is a client command, and its payload.
+ * `checkCommandTarget` (frames.ts) then checks it against its target before it is sent.
  */
 export function validateClientCommand(value: unknown): Checked<ValidCommand> {
   const envelope = commandRequest.validate(value);

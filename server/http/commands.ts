@@ -1,6 +1,6 @@
 import { appliedVersion, type ActorRuntime, type Outcome } from '../../actors/runtime/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { commandTarget } from '../../protocol/commands.js';
+import { checkCommandTarget } from '../../protocol/frames.js';
 import { validateClientCommand } from '../../protocol/validate.js';
 import type { EventStore } from '../../store/index.js';
 import type { Auth } from '../auth.js';
@@ -33,20 +33,12 @@ export function mountCommands(router: Router, deps: { runtime: ActorRuntime; sto
   router.post('/v1/commands', async (request) => {
     const principal = await deps.auth.verify(request.headers.authorization);
     const checked = validateClientCommand(request.body);
-    if (!checked.ok) throw new HttpError(checked.code, checked.message);
-    const command = checked.value;
+    const targeted = checked.ok ? checkCommandTarget(checked.value) : checked;
+    if (!targeted.ok) throw new HttpError(targeted.code, targeted.message);
+    const command = targeted.value;
     const [kind, targetId] = command.to.split('/') as [string, string];
     if (kind === 'user' && targetId !== principal.userId) {
       throw new HttpError(ErrorCode.AUTH_FORBIDDEN, `a player may command only user/${principal.userId}`);
-    }
-    if (commandTarget[command.type] !== kind) {
-      throw new HttpError(ErrorCode.COMMAND_UNKNOWN, `${command.type} is not a command of ${kind} actors`);
-    }
-    if (command.type === 'challenge.create') {
-      if (command.payload.challengeId !== undefined && command.payload.challengeId !== targetId) {
-        throw new HttpError(ErrorCode.COMMAND_INVALID, `payload.challengeId must be ${targetId}, the id in "to"`);
-      }
-      command.payload.challengeId = targetId;
     }
     const outcome = await deps.runtime.send({
       id: command.id,

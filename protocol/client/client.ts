@@ -1,0 +1,351 @@
+import { closeCatalog, CloseCode, isCloseCode, shouldReconnect } from '../close-codes.js';
+import { createCodec, Subprotocol, type Codec } from '../codecs.js';
+import type { ClientCommandPayload, ClientCommandType } from '../commands.js';
+import { ErrorCode } from '../errors.js';
+import {
+  checkCommandTarget,
+  defaultLimits,
+  parseServerFrame,
+  type ByeFrame,
+  type ClientFrame,
+  type CmdFrame,
+  type ErrFrame,
+  type Limits,
+  type ServerFrame,
+  type WelcomeFrame,
+} from '../frames.js';
+import { parseTopic } from '../topics.js';
+import { validateClientCommand } from '../validate.js';
+import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
+import { ClientError } from './errors.js';
+import { PendingCommands, type CommandResult } from './pending.js';
+import { OPEN, type WebSocketConstructor, type WebSocketLike } from './socket.js';
+import { Watch, type WatchOptions } from './watch.js';
+
+export interface ClientOptions {
+  /** `ws://host:port/` or `wss://…`. */
+  url: string;
+  /** The player's token, or a function that fetches a fresh one before each connection. */
+  token: string | (() => string | Promise<string>);
+  /** The WebSocket class: `globalThis.WebSocket` in browsers, `ws`' default export in Node. */
+  WebSocket: WebSocketConstructor;
+  /** Frames as MessagePack (the default) or JSON. */
+  protocol?: 'msgpack' | 'json';
+  /** How long `send` waits for an answer unless told otherwise (default 10 s). */
+  commandTimeoutMs?: number;
+  /** Reconnection delays, or false to give up when the connection is lost. */
+  reconnect?: Partial<BackoffOptions> | false;
+  /** How long a connection attempt may take until `welcome` before it is given up and retried (default 15 s). */
+  connectTimeoutMs?: number;
+  /** How often to ping (default: half the server's idle timeout, at most 25 s); 2 silent intervals end the connection. */
+  pingIntervalMs?: number;
+  /** The largest frame accepted from the server (default 16 MiB). */
+  maxInboundBytes?: number;
+  /** The connection's state changed. */
+  onStatus?: (status: ClientStatus) => void;
+  /** A frame answering nothing the SDK tracks (an `err` without id or topic, an undecodable frame). */
+  onError?: (error: { code: ErrorCode; message: string }) => void;
+  /** Randomness for backoff jitter (tests). */
+  random?: () => number;
+  /** Command ids for `send` calls that bring none (default: random UUIDs). */
+  newId?: () => string;
+}
+
+export type ClientStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** A client command; the SDK makes up an id when none is given. Keep the id to resend it. */
+export interface CommandInput<T extends ClientCommandType = ClientCommandType> {
+  id?: string;
+  to: string;
+  type: T;
+  payload: ClientCommandPayload<T>;
+}
+
+/**
+ * Connects, says hello, and resolves once the server welcomed the player. It rejects only when
+ * the server refuses the player (4001, 1008) or reconnection is off and the first attempt fails;
+ * otherwise it keeps trying, with backoff.
+ *
+ * @example
+ * const client = await connect({ url: 'ws://localhost:8080/', token, WebSocket });
+ * const result = await client.send({ to: 'user/u42', type: 'water.log', payload: { ml: 250, drankAt: Date.now() } });
+ * if (result.status === 'error') console.log(result.code, result.reason);
+ */
+export function connect(options: ClientOptions): Promise<GamifierClient> {
+  const client = new GamifierClient(options);
+  return client.opened.then(() => client);
+}
+
+export class GamifierClient {
+  /** Settles with the first welcome (or the refusal that ended the client before it). */
+  readonly opened: Promise<void>;
+  private readonly codec: Codec;
+  private readonly backoff: BackoffOptions | false;
+  private readonly pending = new PendingCommands();
+  private readonly watches = new Map<string, Watch>();
+  private socket: WebSocketLike | undefined;
+  private session: WelcomeFrame | undefined;
+  private state: ClientStatus = 'connecting';
+  private attempt = 0;
+  private bye: ByeFrame | undefined;
+  private refusal: ErrFrame | undefined;
+  private lastHeard = 0;
+  private readonly timers: {
+    reconnect?: ReturnType<typeof setTimeout>;
+    welcome?: ReturnType<typeof setTimeout>;
+    ping?: ReturnType<typeof setInterval>;
+    resubscribe: Set<ReturnType<typeof setTimeout>>;
+  } = { resubscribe: new Set() };
+  private settleOpened!: { resolve(): void; reject(error: ClientError): void };
+  private whenClosed: Array<() => void> = [];
+  private pings = 0;
+
+  constructor(private readonly options: ClientOptions) {
+    const subprotocol = options.protocol === 'json' ? Subprotocol.json : Subprotocol.msgpack;
+    this.codec = createCodec(subprotocol, { maxBytes: options.maxInboundBytes ?? 16 * 1024 * 1024, maxDepth: 64 });
+    this.backoff = options.reconnect === false ? false : { ...defaultBackoff, ...options.reconnect };
+    this.opened = new Promise((resolve, reject) => (this.settleOpened = { resolve, reject }));
+    this.opened.catch(() => {}); // connect() hands the rejection on; a bare client must not leave it unhandled
+    this.open();
+  }
+
+  get status(): ClientStatus {
+    return this.state;
+  }
+
+  /** The current session (user id, node, limits), while connected. */
+  get welcome(): WelcomeFrame | undefined {
+    return this.session;
+  }
+
+  get limits(): Limits {
+    return this.session?.limits ?? defaultLimits;
+  }
+
+  /**
+   * Sends a command and resolves with its outcome; never rejects. Sent while disconnected, it
+   * waits for the connection; a connection lost before the answer sends it again with the same
+   * id (the server applies an id once). COMMAND_TIMEOUT after `timeoutMs` means the outcome is
+   * unknown: send again with the same id to learn it.
+   */
+  send<T extends ClientCommandType>(command: CommandInput<T>, options: { timeoutMs?: number } = {}): Promise<CommandResult> {
+    const id = command.id ?? this.options.newId?.() ?? globalThis.crypto.randomUUID();
+    const fail = (code: ErrorCode, message: string): CommandResult => ({ status: 'error', id, code, message });
+    if (this.state === 'closed') return Promise.resolve(fail(ErrorCode.CONNECTION_CLOSED, 'the client is closed'));
+    const checked = validateClientCommand({ id, to: command.to, type: command.type, payload: command.payload });
+    const target = checked.ok ? checkCommandTarget(checked.value) : checked;
+    if (!target.ok) return Promise.resolve(fail(target.code, target.message));
+    const frame: CmdFrame = { t: 'cmd', ...target.value };
+    const size = byteLength(this.codec.encode(frame));
+    if (size > this.limits.maxFrameBytes) {
+      return Promise.resolve(fail(ErrorCode.FRAME_TOO_LARGE, `the command takes ${size} bytes; the limit is ${this.limits.maxFrameBytes}`));
+    }
+    const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs ?? 10_000;
+    const sentBefore = this.pending.has(id);
+    const result = this.pending.wait(frame, timeoutMs, () => fail(ErrorCode.COMMAND_TIMEOUT, `no answer within ${timeoutMs} ms`));
+    if (!sentBefore) this.transmit(frame);
+    return result;
+  }
+
+  /**
+   * Watches a topic (`user/<id>`, `challenge/<id>`, `feed/<id>`, `leaderboard/global`): iterate
+   * the result, or pass `onItem`. One watch per topic; close it to watch the topic afresh.
+   * Throws TOPIC_INVALID for a malformed topic; the server's refusal (TOPIC_FORBIDDEN,
+   * SUBSCRIPTION_LIMIT) ends the watch with that error.
+   */
+  watch(topic: string, options: WatchOptions = {}): Watch {
+    const parsed = parseTopic(topic);
+    if (!parsed.ok) throw new ClientError(parsed.code, parsed.message);
+    if (this.state === 'closed') throw new ClientError(ErrorCode.CONNECTION_CLOSED, 'the client is closed');
+    if (this.watches.has(topic)) throw new Error(`${topic} is already watched; close that watch first`);
+    const watch = new Watch(topic, options, {
+      transmit: (frame) => this.transmit(frame),
+      forget: (ended) => {
+        if (this.watches.get(ended.topic) === ended) this.watches.delete(ended.topic);
+      },
+    });
+    this.watches.set(topic, watch);
+    this.transmit(watch.subscription());
+    return watch;
+  }
+
+  /** Closes the connection for good: pending commands get CONNECTION_CLOSED, watches end. */
+  close(): Promise<void> {
+    if (this.state !== 'closed') this.finish();
+    const socket = this.socket;
+    if (!socket) return Promise.resolve();
+    const closed = new Promise<void>((resolve) => this.whenClosed.push(resolve));
+    socket.close(CloseCode.NORMAL, 'client closed');
+    return closed;
+  }
+
+  private open(): void {
+    this.bye = undefined;
+    this.refusal = undefined;
+    let socket: WebSocketLike;
+    try {
+      socket = new this.options.WebSocket(this.options.url, [this.codec.subprotocol]);
+    } catch (error) {
+      this.finish(new ClientError(ErrorCode.CONNECTION_CLOSED, `cannot connect to ${this.options.url}: ${(error as Error).message}`));
+      return;
+    }
+    socket.binaryType = 'arraybuffer';
+    socket.onopen = () => void this.hello(socket);
+    socket.onmessage = (event) => this.receive(socket, event.data);
+    socket.onclose = (event) => this.closed(socket, event.code, event.reason);
+    socket.onerror = () => {}; // a close event follows, and says what matters
+    this.socket = socket;
+    this.timers.welcome = setTimeout(() => this.abandon(socket, 'no welcome in time'), this.options.connectTimeoutMs ?? 15_000);
+  }
+
+  /** Gives a connection up at once (as if it had dropped) rather than wait for TCP to notice. */
+  private abandon(socket: WebSocketLike, reason: string): void {
+    if (socket !== this.socket) return;
+    this.closed(socket, CloseCode.ABNORMAL, reason);
+    socket.close(CloseCode.NORMAL, reason);
+  }
+
+  private async hello(socket: WebSocketLike): Promise<void> {
+    let token: string;
+    try {
+      token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+    } catch (error) {
+      if (socket !== this.socket) return;
+      this.finish(new ClientError(ErrorCode.AUTH_REQUIRED, `the token function failed: ${(error as Error).message}`));
+      socket.close(CloseCode.NORMAL, 'no token');
+      return;
+    }
+    if (socket === this.socket && socket.readyState === OPEN) socket.send(this.codec.encode({ t: 'hello', token }));
+  }
+
+  private receive(socket: WebSocketLike, data: unknown): void {
+    if (socket !== this.socket) return;
+    this.lastHeard = Date.now();
+    const decoded = this.codec.decode(data);
+    const parsed = decoded.ok ? parseServerFrame(decoded.value) : decoded;
+    if (!parsed.ok) return this.report(parsed.code, `a frame from the server was refused: ${parsed.message}`);
+    this.handle(parsed.value);
+  }
+
+  private handle(frame: ServerFrame): void {
+    switch (frame.t) {
+      case 'welcome':
+        return this.welcomed(frame);
+      case 'ack':
+        return this.pending.settle(frame.id, { status: 'ok', id: frame.id, version: frame.version, duplicate: frame.duplicate });
+      case 'err':
+        return this.refused(frame);
+      case 'snap':
+      case 'evt':
+        return this.watches.get(frame.topic)?.receive(frame);
+      case 'bye':
+        this.bye = frame;
+        return;
+      case 'pong':
+        return;
+    }
+  }
+
+  private refused(frame: ErrFrame): void {
+    if (frame.id !== undefined && this.pending.has(frame.id)) {
+      const { id, code, message, reason } = frame;
+      return this.pending.settle(id, reason === undefined ? { status: 'error', id, code, message } : { status: 'error', id, code, message, reason });
+    }
+    const watch = frame.topic === undefined ? undefined : this.watches.get(frame.topic);
+    if (watch && frame.code === ErrorCode.RATE_LIMITED) {
+      const timer = setTimeout(() => {
+        this.timers.resubscribe.delete(timer);
+        if (this.watches.get(watch.topic) === watch) this.transmit(watch.subscription());
+      }, 1_000);
+      this.timers.resubscribe.add(timer);
+      return;
+    }
+    if (watch) return watch.refused(frame.code, frame.message);
+    if (!this.session) this.refusal = frame;
+    this.report(frame.code, frame.message);
+  }
+
+  private welcomed(frame: WelcomeFrame): void {
+    if (this.session) return;
+    this.session = frame;
+    this.attempt = 0;
+    clearTimeout(this.timers.welcome);
+    this.setStatus('open');
+    this.startPinging(frame.limits);
+    for (const watch of this.watches.values()) this.transmit(watch.subscription());
+    for (const command of this.pending.frames()) this.transmit(command);
+    this.settleOpened.resolve();
+  }
+
+  private closed(socket: WebSocketLike, code: number, reason: string): void {
+    if (socket !== this.socket) return;
+    this.socket = undefined;
+    this.session = undefined;
+    this.stopTimers();
+    for (const resolve of this.whenClosed.splice(0)) resolve();
+    if (this.state === 'closed') return;
+    // The bye frame says why even when the transport lost the close frame (1006).
+    const close = { code: this.bye?.code ?? code, reason: this.bye?.reason ?? reason };
+    if (this.backoff && shouldReconnect(close.code)) {
+      this.setStatus('reconnecting');
+      this.timers.reconnect = setTimeout(() => this.open(), backoffDelay(this.attempt++, this.backoff, this.options.random));
+      return;
+    }
+    const meaning = isCloseCode(close.code) ? closeCatalog[close.code].description : 'closed by the server';
+    const why = this.refusal ? `: ${this.refusal.message}` : '';
+    this.finish(new ClientError(this.refusal?.code ?? ErrorCode.CONNECTION_CLOSED, `${close.code} ${close.reason || meaning}${why}`, close));
+  }
+
+  /**
+   * Ends the client, for the reason given (none: the caller closed it). No more reconnections;
+   * pending commands get CONNECTION_CLOSED, watches end (with the reason, if any).
+   */
+  private finish(reason?: ClientError): void {
+    this.setStatus('closed');
+    this.stopTimers();
+    clearTimeout(this.timers.reconnect);
+    const message = reason?.message ?? 'closed by the client';
+    this.pending.settleAll((id) => ({ status: 'error', id, code: ErrorCode.CONNECTION_CLOSED, message }));
+    for (const watch of [...this.watches.values()]) watch.end(reason);
+    this.settleOpened.reject(reason ?? new ClientError(ErrorCode.CONNECTION_CLOSED, message));
+  }
+
+  private startPinging(limits: Limits): void {
+    const interval = this.options.pingIntervalMs ?? Math.max(1_000, Math.min(25_000, limits.idleTimeoutMs / 2));
+    this.lastHeard = Date.now();
+    this.timers.ping = setInterval(() => {
+      const socket = this.socket;
+      if (!socket) return;
+      // Silent for two intervals: a dead connection.
+      if (Date.now() - this.lastHeard > 2 * interval) return this.abandon(socket, 'no answer to ping');
+      this.transmit({ t: 'ping', n: ++this.pings });
+    }, interval);
+  }
+
+  /** Sends a frame on a welcomed connection; otherwise it is sent (or superseded) after the next welcome. */
+  private transmit(frame: ClientFrame): void {
+    const socket = this.socket;
+    if (socket && this.session && socket.readyState === OPEN) socket.send(this.codec.encode(frame));
+  }
+
+  /** Stops the timers of a connection (not the reconnection timer, which starts the next one). */
+  private stopTimers(): void {
+    clearTimeout(this.timers.welcome);
+    clearInterval(this.timers.ping);
+    for (const timer of this.timers.resubscribe) clearTimeout(timer);
+    this.timers.resubscribe.clear();
+  }
+
+  private report(code: ErrorCode, message: string): void {
+    this.options.onError?.({ code, message });
+  }
+
+  private setStatus(status: ClientStatus): void {
+    if (this.state === status) return;
+    this.state = status;
+    this.options.onStatus?.(status);
+  }
+}
+
+const utf8 = new TextEncoder();
+const byteLength = (data: Uint8Array | string) => (typeof data === 'string' ? utf8.encode(data).byteLength : data.byteLength);
