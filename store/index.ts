@@ -7,3 +7,4 @@ export { migrations, type Migration } from './migrations/index.js';
 export { Upcasters, type Upcaster } from './upcasters.js';
 export { streamTypeOf, isStreamId } from './stream-id.js';
 export { toJsonText } from './serialize.js';
+export * from './projections/index.js';

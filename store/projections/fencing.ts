@@ -1,0 +1,62 @@
+import { compareCursor } from '../postgres/event-store.js';
+import type { LogCursor, Transaction } from '../types.js';
+import { lockRow } from './generations.js';
+
+/** The generation a projector writes was swapped out or discarded: it must stop writing it. */
+export class GenerationRetiredError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly generation: number,
+  ) {
+    super(`projection ${projection}: generation ${generation} is neither served nor being built any more`);
+    this.name = 'GenerationRetiredError';
+  }
+}
+
+/** Someone else (another node's projector) moved the checkpoint since this projector read it. */
+export class CheckpointMovedError extends Error {
+  constructor(
+    readonly checkpoint: string,
+    readonly expected: LogCursor,
+    readonly actual: LogCursor,
+  ) {
+    super(`checkpoint ${checkpoint} is at ${actual.txId}/${actual.position}, expected ${expected.txId}/${expected.position}`);
+    this.name = 'CheckpointMovedError';
+  }
+}
+
+/** The error itself or the first error in its `cause` chain that is an instance of `type`. */
+export function causedBy<T extends Error>(error: unknown, type: new (...args: never[]) => T): T | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 10; current = current.cause, depth++) {
+    if (current instanceof type) return current;
+  }
+  return undefined;
+}
+
+export interface Fence {
+  projection: string;
+  generation: number;
+  checkpoint: string;
+  /** Where this projector believes the checkpoint is. */
+  from: LogCursor;
+}
+
+/**
+ * Run first in a batch's transaction. It holds the generation row (shared) so a swap cannot
+ * commit in between, and the checkpoint row (exclusive) so that two projectors of one
+ * generation — two nodes, or a restart racing the old loop — never both apply the same batch:
+ * the second finds the checkpoint moved, rolls back, and resumes from the new one.
+ */
+export async function fenceBatch(tx: Transaction, fence: Fence): Promise<void> {
+  const row = await lockRow(tx, fence.projection, 'share');
+  if (!row || (row.generation !== fence.generation && row.building !== fence.generation)) {
+    throw new GenerationRetiredError(fence.projection, fence.generation);
+  }
+  await tx`
+    insert into projection_checkpoints (name, tx_id, position) values (${fence.checkpoint}, '0'::xid8, 0)
+    on conflict (name) do nothing`;
+  const [current] = await tx<{ tx_id: string; position: string }[]>`
+    select tx_id::text as tx_id, position from projection_checkpoints where name = ${fence.checkpoint} for update`;
+  const actual = { txId: Number(current!.tx_id), position: Number(current!.position) };
+  if (compareCursor(actual, fence.from) !== 0) throw new CheckpointMovedError(fence.checkpoint, fence.from, actual);
+}

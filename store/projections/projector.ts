@@ -1,0 +1,128 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { EventStore, LogCursor, RecordedEvent } from '../types.js';
+import { causedBy, CheckpointMovedError, fenceBatch, GenerationRetiredError } from './fencing.js';
+import { checkpointName, tableNames, type Projection } from './projection.js';
+
+export interface ProjectorSettings {
+  /** Events per batch (and per transaction). */
+  batchSize: number;
+  /** First retry delay after a failed batch; it doubles per failure up to `retryMaxMs`. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+export const defaultProjectorSettings: ProjectorSettings = { batchSize: 500, retryBaseMs: 100, retryMaxMs: 30_000 };
+
+export interface ProjectorFailure {
+  error: Error;
+  /** Failures in a row; the next retry waits `retryBaseMs · 2^(attempts−1)`, capped. */
+  attempts: number;
+  since: Date;
+}
+
+export interface ProjectorHooks {
+  onError?(projection: string, generation: number, error: Error): void;
+  /** The generation was swapped out (by another node): this projector has stopped. */
+  onRetired?(projector: Projector): void;
+}
+
+/**
+ * Follows the global log for one generation of one projection: from its checkpoint it tails the
+ * log for the projection's event types and applies each batch in the transaction that moves the
+ * checkpoint, so a batch lands exactly once. A failed batch is retried, with backoff, from the
+ * checkpoint — nothing is skipped, and the projector stays stuck on a bad event until it
+ * applies. Several projectors of one generation may run (on several nodes): the fence in each
+ * transaction lets only one apply a given batch.
+ */
+export class Projector {
+  readonly checkpoint: string;
+  private abort = new AbortController();
+  private loop: Promise<void> | undefined;
+  private cursor: LogCursor | undefined;
+  private applied = 0;
+  private reachedHead = false;
+  private failure: ProjectorFailure | undefined;
+  private retired = false;
+
+  constructor(
+    private readonly store: EventStore,
+    readonly projection: Projection,
+    readonly generation: number,
+    private readonly settings: ProjectorSettings = defaultProjectorSettings,
+    private readonly hooks: ProjectorHooks = {},
+  ) {
+    this.checkpoint = checkpointName(projection.name, generation);
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.abort = new AbortController();
+    this.loop = this.run();
+  }
+
+  /** Stops after the batch in flight (if any) has committed or rolled back. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  get running(): boolean {
+    return this.loop !== undefined && !this.abort.signal.aborted && !this.retired;
+  }
+
+  /** What the projector knows without asking the database. */
+  snapshot(): { cursor: LogCursor | undefined; applied: number; reachedHead: boolean; failure: ProjectorFailure | undefined; retired: boolean } {
+    return { cursor: this.cursor, applied: this.applied, reachedHead: this.reachedHead, failure: this.failure, retired: this.retired };
+  }
+
+  private async run(): Promise<void> {
+    const { signal } = this.abort;
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        let from = await this.store.loadCheckpoint(this.checkpoint);
+        this.cursor = from;
+        for await (const batch of this.store.tail(from, { types: this.projection.eventTypes, limit: this.settings.batchSize, signal })) {
+          from = await this.applyBatch(from, batch);
+          this.cursor = from;
+          this.applied += batch.length;
+          if (batch.length < this.settings.batchSize) this.reachedHead = true;
+          failures = 0;
+          this.failure = undefined;
+        }
+      } catch (caught) {
+        if (signal.aborted) return;
+        const error = caught instanceof Error ? caught : new Error(String(caught));
+        if (causedBy(error, GenerationRetiredError)) {
+          this.retired = true;
+          this.hooks.onRetired?.(this);
+          return;
+        }
+        if (causedBy(error, CheckpointMovedError)) {
+          // The store wraps it (commitCheckpoint names the checkpoint); another projector applied
+          // this batch, so resume after it, pausing to let it go on.
+          await delay(this.settings.retryBaseMs, undefined, { signal }).catch(() => undefined);
+          continue;
+        }
+        failures += 1;
+        this.failure = { error, attempts: failures, since: this.failure?.since ?? new Date() };
+        this.hooks.onError?.(this.projection.name, this.generation, error);
+        const wait = Math.min(this.settings.retryBaseMs * 2 ** (failures - 1), this.settings.retryMaxMs);
+        await delay(wait, undefined, { signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  private async applyBatch(from: LogCursor, batch: RecordedEvent[]): Promise<LogCursor> {
+    const last = batch[batch.length - 1]!;
+    const next = { txId: last.txId, position: last.position };
+    const tables = tableNames(this.projection, this.generation);
+    const fence = { projection: this.projection.name, generation: this.generation, checkpoint: this.checkpoint, from };
+    await this.store.commitCheckpoint(this.checkpoint, next, async (tx) => {
+      await fenceBatch(tx, fence);
+      await this.projection.apply(tx, batch, tables);
+    });
+    return next;
+  }
+}

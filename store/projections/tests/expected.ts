@@ -1,0 +1,90 @@
+import type { UserEvent } from '../../../actors/user/events.js';
+import { LOG_START, type EventStore, type RecordedEvent } from '../../types.js';
+import type { DailyNutrition, LeaderboardEntry, ProjectionStatus, Projections } from '../index.js';
+import { eventually } from '../../../test/support/services.js';
+
+/** The whole safe log, in log order. */
+export async function readLog(store: EventStore): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  let cursor = LOG_START;
+  for (;;) {
+    const page = await store.readAll(cursor, { limit: 1_000 });
+    events.push(...page.events);
+    if (page.events.length === 0) return events;
+    cursor = page.next;
+  }
+}
+
+const userOf = (event: RecordedEvent) => event.streamId.slice('user/'.length);
+const leaderboardTypes = new Set(['user.registered', 'user.profile.updated', 'points.earned', 'user.level.up']);
+
+/** The leaderboard as a plain fold over the log: the oracle the read model must match. */
+export function foldLeaderboard(log: readonly RecordedEvent[]): LeaderboardEntry[] {
+  const players = new Map<string, { userId: string; displayName: string; points: number; level: number; reachedAt: string }>();
+  for (const recorded of log) {
+    if (!recorded.streamId.startsWith('user/')) continue;
+    const event = recorded as unknown as UserEvent;
+    if (!leaderboardTypes.has(event.type)) continue;
+    const userId = userOf(recorded);
+    const row = players.get(userId) ?? { userId, displayName: '', points: 0, level: 1, reachedAt: recorded.createdAt.toISOString() };
+    if (event.type === 'user.registered') row.displayName = event.data.displayName;
+    if (event.type === 'user.profile.updated' && event.data.displayName !== undefined) row.displayName = event.data.displayName;
+    if (event.type === 'user.level.up') row.level = Math.max(row.level, event.data.level);
+    if (event.type === 'points.earned') {
+      row.points += event.data.amount;
+      row.reachedAt = recorded.createdAt.toISOString();
+    }
+    players.set(userId, row);
+  }
+  const sorted = [...players.values()].sort(
+    (a, b) => b.points - a.points || a.reachedAt.localeCompare(b.reachedAt) || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0),
+  );
+  return sorted.map(({ userId, displayName, points, level }) => ({
+    rank: 1 + sorted.filter((other) => other.points > points).length,
+    userId,
+    displayName,
+    points,
+    level,
+  }));
+}
+
+/** Daily nutrition as a plain fold over the log. */
+export function foldNutritionDays(log: readonly RecordedEvent[]): DailyNutrition[] {
+  const days = new Map<string, DailyNutrition>();
+  const r2 = (n: number) => Math.round(n * 100) / 100;
+  for (const recorded of log) {
+    const event = recorded as unknown as UserEvent;
+    if (!('day' in event.data) || !event.type.startsWith('nutrition.')) continue;
+    const userId = userOf(recorded);
+    const key = `${userId}/${event.data.day}`;
+    const day = days.get(key) ?? { userId, day: event.data.day, calories: 0, proteinG: 0, carbsG: 0, fatG: 0, waterMl: 0, meals: 0, goalMet: false };
+    const sign = event.type === 'nutrition.meal.deleted' ? -1 : 1;
+    if (event.type === 'nutrition.meal.logged' || event.type === 'nutrition.meal.deleted') {
+      day.calories = r2(day.calories + sign * event.data.totals.calories);
+      day.proteinG = r2(day.proteinG + sign * event.data.totals.proteinG);
+      day.carbsG = r2(day.carbsG + sign * event.data.totals.carbsG);
+      day.fatG = r2(day.fatG + sign * event.data.totals.fatG);
+      day.meals += sign;
+    } else if (event.type === 'nutrition.water.logged') day.waterMl += event.data.ml;
+    else if (event.type === 'nutrition.goal.met') day.goalMet = true;
+    days.set(key, day);
+  }
+  return [...days.values()].sort((a, b) => (a.userId + a.day < b.userId + b.day ? -1 : 1));
+}
+
+/** Waits until every projection (or those named) is live with nothing left to apply. */
+export async function settled(projections: Projections, names?: readonly string[]): Promise<ProjectionStatus[]> {
+  let last: ProjectionStatus[] = [];
+  try {
+    return await eventually(
+      async () => {
+        last = (await projections.status()).filter((s) => !names || names.includes(s.name));
+        return last.every((s) => s.state === 'live' && s.lag.events === 0) ? last : undefined;
+      },
+      20_000,
+      'projections live and caught up',
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}: ${JSON.stringify(last.filter((s) => s.state !== 'live' || s.lag.events > 0))}`);
+  }
+}
