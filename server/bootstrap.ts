@@ -3,13 +3,14 @@ import { challengeActorType } from '../actors/challenge/index.js';
 import { ActorRuntime, type Clock } from '../actors/runtime/index.js';
 import { userActorType } from '../actors/user/index.js';
 import { ErrorCode } from '../protocol/errors.js';
-import { openStore, type OpenStore } from '../store/index.js';
+import { gameProjections, openStore, Projections, readModelQueries, type OpenStore } from '../store/index.js';
 import { Auth } from './auth.js';
 import type { Config } from './config.js';
 import { mountAdmin } from './http/admin.js';
 import { mountCommands } from './http/commands.js';
 import { mountDevToken } from './http/dev-token.js';
 import { mountHealth } from './http/health.js';
+import { mountReads } from './http/reads.js';
 import { sendJson } from './http/respond.js';
 import { errorBody, Router } from './http/router.js';
 import type { Logger } from './log.js';
@@ -22,12 +23,13 @@ export interface RunningServer {
   readonly port: number;
   readonly store: OpenStore;
   readonly runtime: ActorRuntime;
+  readonly projections: Projections;
   /** Stops accepting, drains the actors, closes the store; resolves when everything is released. */
   stop(): Promise<void>;
 }
 
 /**
- * The composition root: config → store → actor runtime → HTTP. Nothing else in the project
+ * The composition root: config → store → actor runtime → projections → HTTP. Nothing else in the project
  * constructs infrastructure; tests start the same server through this function.
  */
 export async function startServer(config: Config, log: Logger, options: { clock?: Clock } = {}): Promise<RunningServer> {
@@ -42,7 +44,13 @@ export async function startServer(config: Config, log: Logger, options: { clock?
     'event store open',
   );
   let runtime: ActorRuntime | undefined;
-  const metrics = new ServerMetrics(log, { runtime: () => runtime, projections: () => [] });
+  const projections = new Projections(store.store, gameProjections, {
+    onError: (projection, generation, error) => log.warn({ err: error, projection, generation }, 'projection failed; retrying from its checkpoint'),
+  });
+  const metrics = new ServerMetrics(log, {
+    runtime: () => runtime,
+    projections: async () => (await projections.status()).map((status) => ({ name: status.name, lagEvents: status.lag.events })),
+  });
   runtime = new ActorRuntime(gameActorTypes, {
     store: store.store,
     metrics: metrics.runtimeMetrics,
@@ -50,6 +58,7 @@ export async function startServer(config: Config, log: Logger, options: { clock?
     settings: { node: config.nodeName, idleMs: config.actorIdleMs, maxActive: config.actorMaxActive, snapshotEvery: config.snapshotEvery },
   });
   runtime.start();
+  await projections.start();
   const auth = new Auth(config.jwtSecret, config.adminToken);
   if (config.mode === 'development') {
     log.warn({ adminToken: config.adminToken }, 'development mode: dev tokens are on and the default secrets are in use');
@@ -86,7 +95,8 @@ export async function startServer(config: Config, log: Logger, options: { clock?
   const router = new Router();
   if (config.mode === 'development') mountDevToken(router, auth);
   mountCommands(router, { runtime, store: store.store, auth });
-  mountAdmin(router, { runtime, store: store.store, auth, node });
+  mountReads(router, { queries: readModelQueries(store.sql), auth });
+  mountAdmin(router, { runtime, store: store.store, projections, auth, node });
   router.mount(app, { maxBodyBytes: config.maxBodyBytes, log });
 
   let listenSocket: uWS.us_listen_socket | false = false;
@@ -95,6 +105,7 @@ export async function startServer(config: Config, log: Logger, options: { clock?
     if (!listenSocket) throw new Error(`cannot listen on ${config.host}:${config.port} (in use, or not allowed)`);
   } catch (error) {
     await runtime.stop();
+    await projections.stop();
     await store.close();
     throw error;
   }
@@ -106,11 +117,13 @@ export async function startServer(config: Config, log: Logger, options: { clock?
     port,
     store,
     runtime: liveRuntime,
+    projections,
     async stop() {
       draining = true;
       if (listenSocket) uWS.closeSocket(listenSocket);
       listenSocket = false;
       await liveRuntime.stop();
+      await projections.stop();
       await store.close();
       log.info('stopped');
     },

@@ -50,7 +50,7 @@ export class ServerMetrics {
   private readonly quarantines = new Counter({ name: 'gamifier_actor_quarantines_total', help: 'Actors quarantined after repeated crashes', labelNames: ['actor'], registers: [this.registry] });
   private readonly backgroundErrors = new Counter({ name: 'gamifier_background_errors_total', help: 'Failures off the critical path (snapshots, outbox, timers)', registers: [this.registry] });
 
-  constructor(log: Logger, sources: { runtime: () => ActorRuntime | undefined; projections: () => ProjectionLag[] }) {
+  constructor(log: Logger, sources: { runtime: () => ActorRuntime | undefined; projections: () => Promise<ProjectionLag[]> }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'gamifier_' });
     new Gauge({
       name: 'gamifier_actors_active',
@@ -73,8 +73,8 @@ export class ServerMetrics {
       help: 'Events of the global log a projection has yet to apply',
       labelNames: ['projection'],
       registers: [this.registry],
-      collect() {
-        for (const { name, lagEvents } of sources.projections()) this.set({ projection: name }, lagEvents);
+      async collect() {
+        for (const { name, lagEvents } of await sources.projections()) this.set({ projection: name }, lagEvents);
       },
     });
     this.runtimeMetrics = {

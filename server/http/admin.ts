@@ -1,17 +1,10 @@
 import type { ActorRuntime } from '../../actors/runtime/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { isStreamId, type EventStore } from '../../store/index.js';
+import { isStreamId, type EventStore, type Projections } from '../../store/index.js';
 import type { Auth } from '../auth.js';
 import { outcomeReply } from './commands.js';
+import { queryInt } from './reads.js';
 import { HttpError, ok, type Request, type Router } from './router.js';
-
-function positiveInt(request: Request, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
-  const raw = request.query.get(name);
-  if (raw === null || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new HttpError(ErrorCode.QUERY_INVALID, `${name} must be a whole number from 0 to ${max}`);
-  return value;
-}
 
 function address(request: Request): string {
   const streamId = `${request.params.type}/${request.params.id}`;
@@ -22,7 +15,7 @@ function address(request: Request): string {
 /** Operator endpoints, all behind the admin token: streams, replay, snapshots, dead letters, cluster. */
 export function mountAdmin(
   router: Router,
-  deps: { runtime: ActorRuntime; store: EventStore; auth: Auth; node: () => Record<string, unknown> },
+  deps: { runtime: ActorRuntime; store: EventStore; projections: Projections; auth: Auth; node: () => Record<string, unknown> },
 ): void {
   const admin = (handler: (request: Request) => Promise<ReturnType<typeof ok>>) => (request: Request) => {
     deps.auth.requireAdmin(request.headers.authorization);
@@ -33,8 +26,8 @@ export function mountAdmin(
     '/v1/admin/streams/:type/:id/events',
     admin(async (request) => {
       const streamId = address(request);
-      const fromVersion = positiveInt(request, 'from', 1);
-      const limit = positiveInt(request, 'limit', 1_000, 10_000);
+      const fromVersion = queryInt(request, 'from', 1, 1, 2_147_483_647);
+      const limit = queryInt(request, 'limit', 1_000, 1, 10_000);
       const events = await deps.store.readStream(streamId, { fromVersion, toVersion: fromVersion + limit - 1 });
       return ok({ streamId, version: await deps.store.streamVersion(streamId), events });
     }),
@@ -46,7 +39,7 @@ export function mountAdmin(
       const streamId = address(request);
       const current = await deps.store.streamVersion(streamId);
       if (current === 0) throw new HttpError(ErrorCode.STREAM_NOT_FOUND, `${streamId} has no events`);
-      const version = positiveInt(request, 'version', current);
+      const version = queryInt(request, 'version', current, 0, current);
       let folded;
       try {
         folded = await deps.runtime.replay(streamId, version);
@@ -73,8 +66,8 @@ export function mountAdmin(
       const actor = request.query.get('actor') ?? undefined;
       const letters = await deps.runtime.deadLetters.list({
         ...(actor ? { actor } : {}),
-        limit: positiveInt(request, 'limit', 100, 1_000),
-        afterId: positiveInt(request, 'after', 0),
+        limit: queryInt(request, 'limit', 100, 1, 1_000),
+        afterId: queryInt(request, 'after', 0, 0, Number.MAX_SAFE_INTEGER),
       });
       return ok({ deadLetters: letters });
     }),
@@ -99,6 +92,22 @@ export function mountAdmin(
         throw new HttpError(ErrorCode.DEAD_LETTER_NOT_FOUND, `no dead letter ${request.params.id}`);
       }
       return ok({ discarded: id });
+    }),
+  );
+
+  router.get(
+    '/v1/admin/projections',
+    admin(async () => ok({ projections: await deps.projections.status() })),
+  );
+
+  router.post(
+    '/v1/admin/projections/:name/rebuild',
+    admin(async (request) => {
+      // An unknown name throws PROJECTION_NOT_FOUND. The rebuild runs on after the answer; its
+      // progress and any failure show in GET /v1/admin/projections.
+      const handle = await deps.projections.rebuild(request.params.name!);
+      handle.done.catch(() => undefined);
+      return ok({ name: handle.name, generation: handle.generation, resumed: handle.resumed, status: 'rebuilding' }, 202);
     }),
   );
 

@@ -170,8 +170,10 @@ function readJsonBody(res: HttpResponse, maxBytes: number, aborted: { value: boo
       done = true;
       if (aborted.value) return resolve(undefined);
       const text = Buffer.concat(chunks).toString('utf8');
+      // No body at all is fine for routes that need none; those that do validate what they get.
+      if (text.trim().length === 0) return resolve(undefined);
       try {
-        const value: unknown = text.length === 0 ? undefined : JSON.parse(text);
+        const value: unknown = JSON.parse(text);
         if (value === null || typeof value !== 'object' || Array.isArray(value)) {
           reject(new HttpError(ErrorCode.BODY_INVALID, 'the body must be a JSON object'));
         } else {

@@ -1,3 +1,4 @@
+import type { Clock } from '../../actors/runtime/index.js';
 import { loadConfig } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/bootstrap.js';
 import { createLogger } from '../../server/log.js';
@@ -14,7 +15,11 @@ export interface TestServer {
  * A real server on a free port, as `gamifier start` would run it: on PostgreSQL in a schema of its
  * own, or on PGlite in memory.
  */
-export async function startTestServer(database: 'postgres' | 'pglite', env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  database: 'postgres' | 'pglite',
+  env: Record<string, string> = {},
+  options: { clock?: Clock } = {},
+): Promise<TestServer> {
   const schema = database === 'postgres' ? uniqueSchema('e2e') : undefined;
   const config = loadConfig({
     PORT: '0',
@@ -25,7 +30,7 @@ export async function startTestServer(database: 'postgres' | 'pglite', env: Reco
     ...(schema ? { DATABASE_URL: postgresUrl, DATABASE_SCHEMA: schema } : {}),
     ...env,
   });
-  const server = await startServer(config, createLogger(config.logLevel));
+  const server = await startServer(config, createLogger(config.logLevel), options);
   return {
     url: `http://127.0.0.1:${server.port}`,
     server,
