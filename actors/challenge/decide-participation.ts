@@ -2,9 +2,9 @@ import { accept, reject, type Decision, type Lifecycle } from '../runtime/types.
 import type { ChallengeJoin, ChallengeLeave, ProgressRecord } from './commands.js';
 import { ChallengeErrorCode as Code } from './errors.js';
 import type { ChallengeDefinition, ChallengeEvent } from './events.js';
-import { get, has } from './records.js';
+import { get, has } from '../domain/records.js';
 import type { ChallengeState } from './state.js';
-import { isFiniteNumber, isId, isPositive, isText } from './validate.js';
+import { isFiniteNumber, isId, isPositive, isText } from '../domain/validate.js';
 
 type Result = Decision<ChallengeEvent>;
 

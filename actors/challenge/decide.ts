@@ -6,7 +6,7 @@ import { ChallengeErrorCode as Code } from './errors.js';
 import type { ChallengeDefinition, ChallengeEvent } from './events.js';
 import { challengeRules } from './rules.js';
 import type { ChallengeState } from './state.js';
-import { isFiniteNumber, isId, isPositive, isRecord, isText } from './validate.js';
+import { isFiniteNumber, isId, isPositive, isRecord, isText } from '../domain/validate.js';
 
 /**
  * The challenge's decider: the events a command causes, or a rejection with a stable code

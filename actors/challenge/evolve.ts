@@ -1,5 +1,5 @@
 import type { ChallengeEvent } from './events.js';
-import { get, put, without } from './records.js';
+import { get, put, without } from '../domain/records.js';
 import type { ChallengeState } from './state.js';
 
 /** Applies one event to the challenge's state. Pure; never rejects (events are facts). */

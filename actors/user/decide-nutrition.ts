@@ -4,10 +4,10 @@ import type { MealDelete, MealLog, WaterLog } from './commands.js';
 import type { Draft } from './draft.js';
 import { UserErrorCode as Code } from './errors.js';
 import { PointsReason, type Food, type LocalDay, type MealType, type Totals } from './events.js';
-import { get, has } from './records.js';
+import { get, has } from '../domain/records.js';
 import { earn, unlock } from './rewards.js';
 import { userRules } from './rules.js';
-import { isFiniteNumber, isId, isRecord, isText, round2 } from './validate.js';
+import { isFiniteNumber, isId, isRecord, isText, round2 } from '../domain/validate.js';
 
 const mealTypes: readonly MealType[] = ['breakfast', 'lunch', 'dinner', 'snack'];
 const nutrientFields = ['quantity', 'calories', 'proteinG', 'carbsG', 'fatG'] as const;

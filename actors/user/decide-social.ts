@@ -2,9 +2,9 @@ import { reject, type Rejection } from '../runtime/types.js';
 import type { FriendAccept, FriendAccepted, FriendDecline, FriendDeclined, FriendRemove, FriendRemoved, FriendRequest, FriendRequested } from './commands.js';
 import type { Draft } from './draft.js';
 import { UserErrorCode as Code } from './errors.js';
-import { count, has } from './records.js';
+import { count, has } from '../domain/records.js';
 import { userRules } from './rules.js';
-import { isId } from './validate.js';
+import { isId } from '../domain/validate.js';
 
 // The two-sided friend flow. Each side records its half with its own events and tells the other
 // side with a system command; every system command is idempotent (a redelivery changes nothing).

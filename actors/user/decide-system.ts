@@ -4,10 +4,10 @@ import type { Draft } from './draft.js';
 import { UserErrorCode as Code } from './errors.js';
 import { ownPointsReasons } from './events.js';
 import { challengeKinds } from './progress.js';
-import { has } from './records.js';
+import { has } from '../domain/records.js';
 import { earn, unlock } from './rewards.js';
 import { achievementIds, userRules, type AchievementId } from './rules.js';
-import { isFiniteNumber, isId, isText } from './validate.js';
+import { isFiniteNumber, isId, isText } from '../domain/validate.js';
 
 // Commands other actors send to the player: each is idempotent, since delivery is at least once.
 

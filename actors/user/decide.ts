@@ -9,7 +9,7 @@ import { acceptFriend, declineFriend, friendAccepted, friendDeclined, friendRemo
 import { awardPoints, grantAchievement, trackChallenge, untrackChallenge } from './decide-system.js';
 import { userRules } from './rules.js';
 import type { UserState } from './state.js';
-import { isId, isNonNegative, isPositive, isRecord, isText } from './validate.js';
+import { isId, isNonNegative, isPositive, isRecord, isText } from '../domain/validate.js';
 
 /**
  * The player's decider: the events a command causes, or a rejection with a stable code

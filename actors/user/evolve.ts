@@ -1,9 +1,9 @@
 import { addDays } from './calendar.js';
 import { ownPointsReasons, type LocalDay, type Totals, type UserEvent } from './events.js';
-import { get, has, put, without } from './records.js';
+import { get, has, put, without } from '../domain/records.js';
 import { userRules } from './rules.js';
 import { emptyDay, type DayLog, type UserState } from './state.js';
-import { round2 } from './validate.js';
+import { round2 } from '../domain/validate.js';
 
 /** Applies one event to the player's state. Pure; never rejects (events are facts). */
 export function evolve(state: UserState, event: UserEvent): UserState {

@@ -1,3 +1,4 @@
+// Pure helpers shared by every actor type's decide and evolve.
 // Immutable helpers for `Record<string, V>` keyed by ids a client chose: own properties only, so
 // an id such as `constructor` never reads something off Object.prototype.
 
