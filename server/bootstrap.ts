@@ -15,6 +15,9 @@ import { sendJson } from './http/respond.js';
 import { errorBody, Router } from './http/router.js';
 import type { Logger } from './log.js';
 import { ServerMetrics } from './metrics.js';
+import { ReadModelChanges } from './read-model-changes.js';
+import { CoalescedTopicSource, committedEventPublisher, feedTopic, leaderboardTopic, startGateway, uwsTransport } from './gateway/index.js';
+import { InProcessBus } from '../bus/index.js';
 
 /** The game's actor types, in one place. */
 export const gameActorTypes = [userActorType, challengeActorType] as const;
@@ -29,7 +32,7 @@ export interface RunningServer {
 }
 
 /**
- * The composition root: config → store → actor runtime → projections → HTTP. Nothing else in the project
+ * The composition root: config → store → bus → actor runtime → projections → HTTP and WebSocket. Nothing else in the project
  * constructs infrastructure; tests start the same server through this function.
  */
 export async function startServer(config: Config, log: Logger, options: { clock?: Clock } = {}): Promise<RunningServer> {
@@ -44,15 +47,20 @@ export async function startServer(config: Config, log: Logger, options: { clock?
     'event store open',
   );
   let runtime: ActorRuntime | undefined;
+  const queries = readModelQueries(store.sql);
+  const changes = new ReadModelChanges((userId) => queries.feed.friends(userId));
   const projections = new Projections(store.store, gameProjections, {
+    onApplied: changes.applied,
     onError: (projection, generation, error) => log.warn({ err: error, projection, generation }, 'projection failed; retrying from its checkpoint'),
   });
   const metrics = new ServerMetrics(log, {
     runtime: () => runtime,
     projections: async () => (await projections.status()).map((status) => ({ name: status.name, lagEvents: status.lag.events })),
   });
+  const bus = new InProcessBus((subject, error) => log.error({ err: error, subject }, 'bus handler failed'));
   runtime = new ActorRuntime(gameActorTypes, {
     store: store.store,
+    onCommitted: committedEventPublisher(bus, (error, streamId) => log.error({ err: error, streamId }, 'event not published')),
     metrics: metrics.runtimeMetrics,
     ...(options.clock ? { clock: options.clock } : {}),
     settings: { node: config.nodeName, idleMs: config.actorIdleMs, maxActive: config.actorMaxActive, snapshotEvery: config.snapshotEvery },
@@ -95,15 +103,28 @@ export async function startServer(config: Config, log: Logger, options: { clock?
   const router = new Router();
   if (config.mode === 'development') mountDevToken(router, auth);
   mountCommands(router, { runtime, store: store.store, auth });
-  mountReads(router, { queries: readModelQueries(store.sql), auth });
+  mountReads(router, { queries, auth });
   mountAdmin(router, { runtime, store: store.store, projections, auth, node });
   router.mount(app, { maxBodyBytes: config.maxBodyBytes, log });
+  const gateway = await startGateway(uwsTransport(app), {
+    runtime,
+    store: store.store,
+    bus,
+    auth,
+    node: config.nodeName,
+    log,
+    sources: {
+      leaderboard: new CoalescedTopicSource(leaderboardTopic(queries.leaderboard, changes.onLeaderboard), { intervalMs: 50 }),
+      feed: new CoalescedTopicSource(feedTopic(queries.feed, changes.onFeed), { intervalMs: 50 }),
+    },
+  });
 
   let listenSocket: uWS.us_listen_socket | false = false;
   try {
     listenSocket = await new Promise<uWS.us_listen_socket | false>((resolve) => app.listen(config.host, config.port, resolve));
     if (!listenSocket) throw new Error(`cannot listen on ${config.host}:${config.port} (in use, or not allowed)`);
   } catch (error) {
+    await gateway.drain();
     await runtime.stop();
     await projections.stop();
     await store.close();
@@ -120,10 +141,13 @@ export async function startServer(config: Config, log: Logger, options: { clock?
     projections,
     async stop() {
       draining = true;
+      // Clients get `bye` and close 1012 (reconnect elsewhere) once in-flight commands are answered.
+      await gateway.drain();
       if (listenSocket) uWS.closeSocket(listenSocket);
       listenSocket = false;
       await liveRuntime.stop();
       await projections.stop();
+      await bus.close();
       await store.close();
       log.info('stopped');
     },

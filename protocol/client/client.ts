@@ -67,7 +67,7 @@ export interface CommandInput<T extends ClientCommandType = ClientCommandType> {
  * otherwise it keeps trying, with backoff.
  *
  * @example
- * const client = await connect({ url: 'ws://localhost:8080/', token, WebSocket });
+ * const client = await connect({ url: 'ws://localhost:8080/v1/ws', token, WebSocket });
  * const result = await client.send({ to: 'user/u42', type: 'water.log', payload: { ml: 250, drankAt: Date.now() } });
  * if (result.status === 'error') console.log(result.code, result.reason);
  */

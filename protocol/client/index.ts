@@ -4,7 +4,7 @@
  *
  * @example
  * import WebSocket from 'ws';
- * const client = await connect({ url: 'ws://localhost:8080/', token, WebSocket });
+ * const client = await connect({ url: 'ws://localhost:8080/v1/ws', token, WebSocket });
  * const result = await client.send({ to: 'user/u42', type: 'meal.delete', payload: { mealId: 'm1' } });
  * for await (const item of client.watch('user/u42')) render(item);
  */

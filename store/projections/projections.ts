@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { ErrorCode, GamifierError } from '../../protocol/errors.js';
-import type { EventStore } from '../types.js';
+import type { EventStore, RecordedEvent } from '../types.js';
 import { claimBuild, ensureGenerations, loadGenerations, swapGenerations } from './generations.js';
 import { measureLag } from './lag.js';
 import { checkpointName, checkProjections, type Projection } from './projection.js';
@@ -41,6 +41,8 @@ export interface ProjectionsOptions {
    */
   generationPollMs?: number;
   onError?(projection: string, generation: number, error: Error): void;
+  /** A batch committed to a served read model (not to a rebuild's new generation). */
+  onApplied?(projection: string, batch: readonly RecordedEvent[]): void;
 }
 
 interface Build {
@@ -253,6 +255,9 @@ export class Projections {
     return new Projector(this.store, entry.projection, generation, this.settings, {
       onError: (name, gen, error) => this.options.onError?.(name, gen, error),
       onRetired: (projector) => void (entry.live === projector && this.follow(entry)),
+      onApplied: (name, batch) => {
+        if (generation === entry.generation) this.options.onApplied?.(name, batch);
+      },
     });
   }
 

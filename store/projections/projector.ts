@@ -24,6 +24,8 @@ export interface ProjectorHooks {
   onError?(projection: string, generation: number, error: Error): void;
   /** The generation was swapped out (by another node): this projector has stopped. */
   onRetired?(projector: Projector): void;
+  /** A batch committed to the read model (how live topics learn that it moved). */
+  onApplied?(projection: string, batch: readonly RecordedEvent[]): void;
 }
 
 /**
@@ -123,6 +125,7 @@ export class Projector {
       await fenceBatch(tx, fence);
       await this.projection.apply(tx, batch, tables);
     });
+    this.hooks.onApplied?.(this.projection.name, batch);
     return next;
   }
 }

@@ -1,0 +1,202 @@
+import type { ChallengeState } from '../../actors/challenge/index.js';
+import { systemClock, type ActorRuntime, type Clock, type Folded, type TimerHandle } from '../../actors/runtime/index.js';
+import type { UserState } from '../../actors/user/index.js';
+import type { Bus } from '../../bus/index.js';
+import { CloseCode } from '../../protocol/close-codes.js';
+import { createCodec, Subprotocol, WEBSOCKET_PATH, type Codec } from '../../protocol/codecs.js';
+import type { Topic, TopicKind } from '../../protocol/topics.js';
+import type { EventStore } from '../../store/types.js';
+import type { Logger } from '../log.js';
+import { Session, type SessionContext } from './session.js';
+import { gatewaySettings, type GatewayOverrides, type GatewaySettings } from './settings.js';
+import type { TopicSource } from './topics/source.js';
+import { StreamTopicSource } from './topics/stream.js';
+import type { Connection, Transport } from './transport.js';
+import { challengeView, userView } from './views.js';
+
+export interface GatewayDeps {
+  /** Where commands go (`send`) and where snapshots of actors come from (`current`). */
+  runtime: Pick<ActorRuntime, 'send' | 'current'>;
+  /** Where watchers catch up from. */
+  store: Pick<EventStore, 'readStream' | 'streamVersion'>;
+  /** Where committed events arrive (published by `committedEventPublisher`). */
+  bus: Bus;
+  /** Checks a `hello` token (server/auth.ts `Auth`). */
+  auth: { verify(token: string): Promise<{ userId: string }> };
+  /** This node's name, in `welcome`. */
+  node: string;
+  log: Logger;
+  clock?: Clock;
+  /**
+   * Sources of the read-model topics (`leaderboard`, `feed`), e.g. a CoalescedTopicSource over
+   * `leaderboardTopic(…)`; without one, a `sub` to that kind is answered TOPIC_INVALID ("not
+   * served by this node yet"). `user` and `challenge` are served from the actors' streams.
+   */
+  sources?: Partial<Record<TopicKind, TopicSource>>;
+}
+
+export interface GatewayStats {
+  connections: number;
+  welcomed: number;
+  commandsInFlight: number;
+  /** Topics with a shared subscription on this node… */
+  topics: number;
+  /** …and the watches of them. */
+  watchers: number;
+  draining: boolean;
+}
+
+/**
+ * The WebSocket gateway of one node: sessions over a transport, commands to the actors, watches
+ * over the bus and the store.
+ *
+ * @example
+ * const gateway = await startGateway(uwsTransport(app), { runtime, store, bus, auth, node, log });
+ * // … on shutdown, before runtime.stop():
+ * await gateway.drain();
+ */
+export async function startGateway(transport: Transport, deps: GatewayDeps, settings: GatewayOverrides = {}): Promise<Gateway> {
+  const gateway = new Gateway(transport, deps, gatewaySettings(settings));
+  await gateway.listen();
+  return gateway;
+}
+
+export class Gateway {
+  private readonly sessions = new Set<Session>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly sources = new Map<TopicKind, TopicSource>();
+  private readonly codecs: Record<Subprotocol, Codec>;
+  private readonly clock: Clock;
+  private readonly context: SessionContext;
+  private sweepTimer: TimerHandle | undefined;
+  private drainDone: Promise<void> | undefined;
+  private isDraining = false;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly deps: GatewayDeps,
+    readonly settings: GatewaySettings,
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    const codecLimits = { maxBytes: settings.limits.maxFrameBytes, maxDepth: 32 };
+    this.codecs = { [Subprotocol.msgpack]: createCodec(Subprotocol.msgpack, codecLimits), [Subprotocol.json]: createCodec(Subprotocol.json, codecLimits) };
+    const onError = (error: unknown, context: Record<string, unknown>) => deps.log.error({ err: error, ...context }, 'topic source failed');
+    const streams = new StreamTopicSource({
+      bus: deps.bus,
+      store: deps.store,
+      snapshot: (topic) => this.snapshot(topic),
+      maxReplay: settings.maxReplay,
+      onError,
+    });
+    this.sources.set('user', streams);
+    this.sources.set('challenge', streams);
+    for (const [kind, source] of Object.entries(deps.sources ?? {}) as Array<[TopicKind, TopicSource]>) this.sources.set(kind, source);
+    const gateway = this;
+    this.context = {
+      settings,
+      clock: this.clock,
+      node: deps.node,
+      log: deps.log,
+      get draining() {
+        return gateway.isDraining;
+      },
+      codec: (subprotocol) => this.codecs[subprotocol],
+      verify: (token) => deps.auth.verify(token),
+      send: (envelope) => deps.runtime.send(envelope),
+      source: (topic) => this.sources.get(topic.kind),
+      track: (work) => {
+        this.inflight.add(work);
+        const forget = () => void this.inflight.delete(work);
+        work.then(forget, forget);
+      },
+      ended: (session) => void this.sessions.delete(session),
+    };
+  }
+
+  /** Starts taking connections on the transport (startGateway calls it). */
+  async listen(): Promise<void> {
+    const { settings } = this;
+    await this.transport.listen((connection) => this.accept(connection), {
+      path: WEBSOCKET_PATH,
+      maxMessageBytes: settings.transportMaxBytes,
+      maxBufferedBytes: settings.limits.maxBufferedBytes,
+      closeTimeoutMs: settings.closeTimeoutMs,
+    });
+    this.scheduleSweep();
+  }
+
+  stats(): GatewayStats {
+    let welcomed = 0;
+    for (const session of this.sessions) if (session.welcomed) welcomed++;
+    let topics = 0;
+    let watchers = 0;
+    for (const source of new Set(this.sources.values())) {
+      const stats = source.stats();
+      topics += stats.topics;
+      watchers += stats.watchers;
+    }
+    return { connections: this.sessions.size, welcomed, commandsInFlight: this.inflight.size, topics, watchers, draining: this.isDraining };
+  }
+
+  /** Closes every connection of a player with `code` (after a `bye`); returns how many. */
+  disconnect(userId: string, code: CloseCode = CloseCode.POLICY_VIOLATION, reason = 'disconnected by the server'): number {
+    let closed = 0;
+    for (const session of [...this.sessions]) {
+      if (session.userId !== userId) continue;
+      session.close(code, reason);
+      closed++;
+    }
+    return closed;
+  }
+
+  /**
+   * Graceful shutdown: refuses new connections (503) and new commands (RUNTIME_STOPPED), waits
+   * for the commands in flight to be answered (at most `drainTimeoutMs`), then says `bye` and
+   * closes every connection 1012, so that clients reconnect elsewhere and resume. Stop the actor
+   * runtime after this resolves.
+   */
+  drain(): Promise<void> {
+    this.drainDone ??= this.runDrain();
+    return this.drainDone;
+  }
+
+  private async runDrain(): Promise<void> {
+    this.isDraining = true;
+    this.transport.stopAccepting();
+    const inflight = [...this.inflight];
+    if (inflight.length > 0) {
+      let timer: TimerHandle | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = this.clock.setTimer(this.settings.drainTimeoutMs, resolve)));
+      await Promise.race([Promise.allSettled(inflight), timeout]);
+      timer?.cancel();
+    }
+    this.sweepTimer?.cancel();
+    for (const session of [...this.sessions]) session.close(CloseCode.SERVICE_RESTART, 'node draining');
+    await this.transport.close();
+    this.deps.log.info({ node: this.deps.node }, 'websocket gateway drained');
+  }
+
+  private accept(connection: Connection): Session {
+    const session = new Session(connection, this.context);
+    this.sessions.add(session);
+    // Accepted while the drain began: let the transport finish opening it, then send it away.
+    if (this.isDraining) queueMicrotask(() => session.close(CloseCode.SERVICE_RESTART, 'node draining'));
+    return session;
+  }
+
+  private scheduleSweep(): void {
+    const every = Math.max(10, Math.min(1_000, Math.floor(this.settings.limits.idleTimeoutMs / 4)));
+    this.sweepTimer = this.clock.setTimer(every, () => {
+      const now = this.clock.now();
+      for (const session of [...this.sessions]) session.checkIdle(now);
+      if (!this.isDraining) this.scheduleSweep();
+    });
+  }
+
+  /** A stream topic's snapshot: the actor's state (live, or as activation would load it) as a public view. */
+  private async snapshot(topic: Topic): Promise<{ version: number; state: unknown }> {
+    const folded = await this.deps.runtime.current(topic.name);
+    const state = topic.kind === 'user' ? userView(topic.id, folded.state as UserState, this.clock.now()) : challengeView(topic.id, folded as Folded<ChallengeState>);
+    return { version: folded.version, state };
+  }
+}

@@ -1,0 +1,145 @@
+import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
+import { negotiateSubprotocol, type Subprotocol } from '../../protocol/codecs.js';
+import type { Connection, ConnectionHandler, SendResult, Transport, TransportSettings } from './transport.js';
+
+interface SocketData {
+  subprotocol: Subprotocol;
+  remoteAddress: string;
+  /** Set by uWS's close handler: from then on the WebSocket object must not be touched. */
+  closed: boolean;
+  handler: ConnectionHandler | undefined;
+}
+
+/** A uWS pub/sub topic nothing is published on (see `open`). */
+const noShortcutTopic = 'gamifier/unused';
+
+/** uWS `send` answers 2 when it dropped the message (its maxBackpressure was exceeded). */
+const DROPPED = 2;
+
+/**
+ * The gateway on the uWebSockets.js app that serves the HTTP API (one port for both). uWS's
+ * rules stay in here: the request is read during `upgrade` (uWS frees it when the callback
+ * returns), a socket is never touched after its close handler ran, output is watched through
+ * `getBufferedAmount()` and `drain`.
+ *
+ * `app.ws(path)` takes precedence over the HTTP router's `app.any('/*')` whichever is registered
+ * first (uWS matches static segments before wildcards, and upgrade requests before plain GETs),
+ * and a static path is all it needs (this uWS build does not match `:param` patterns). Register it
+ * before `app.listen`.
+ *
+ * @example
+ * const gateway = await startGateway(uwsTransport(app), deps);
+ */
+export function uwsTransport(app: TemplatedApp): Transport {
+  let accepting = true;
+  return {
+    kind: 'uws',
+    async listen(accept, settings: TransportSettings) {
+      app.ws<SocketData>(settings.path, {
+        maxPayloadLength: settings.maxMessageBytes,
+        // uWS drops output silently beyond maxBackpressure; keep its ceiling well above the
+        // gateway's own cap (which closes the socket 4002 first) and treat a drop as a slow consumer.
+        maxBackpressure: 2 * settings.maxBufferedBytes + settings.maxMessageBytes,
+        // The session enforces idleness with the protocol's own ping (close 4005).
+        idleTimeout: 0,
+        sendPingsAutomatically: false,
+        upgrade(res, req, context) {
+          const key = req.getHeader('sec-websocket-key');
+          const offered = req.getHeader('sec-websocket-protocol');
+          const extensions = req.getHeader('sec-websocket-extensions');
+          if (!accepting) {
+            res.writeStatus('503 Service Unavailable').writeHeader('content-type', 'application/json').end(drainingBody);
+            return;
+          }
+          const subprotocol = negotiateSubprotocol(offered === '' ? undefined : offered);
+          if (!subprotocol) {
+            res.writeStatus('400 Bad Request').writeHeader('content-type', 'application/json').end(unsupportedBody);
+            return;
+          }
+          const data: SocketData = {
+            subprotocol,
+            remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
+            closed: false,
+            handler: undefined,
+          };
+          // Echo a subprotocol only to a client that offered one (browsers refuse unoffered ones).
+          res.upgrade(data, key, offered === '' ? '' : subprotocol, extensions, context);
+        },
+        open(ws) {
+          // This uWS build loses the payload of a message of 16 KiB or more sent while the kernel's
+          // buffer is full and uWS's is empty (its "long send" shortcut; fixed upstream in
+          // uNetworking/uWebSockets#1662): the client then reads garbage. The shortcut is skipped
+          // for pub/sub subscribers, so every socket subscribes to a topic nothing publishes on.
+          ws.subscribe(noShortcutTopic);
+          const data = ws.getUserData();
+          data.handler = accept(new UwsConnection(ws, data));
+        },
+        message(ws, message, isBinary) {
+          ws.getUserData().handler?.message(message, isBinary);
+        },
+        drain(ws) {
+          ws.getUserData().handler?.drained();
+        },
+        ping(ws) {
+          ws.getUserData().handler?.heard();
+        },
+        pong(ws) {
+          ws.getUserData().handler?.heard();
+        },
+        close(ws, code, message) {
+          const data = ws.getUserData();
+          data.closed = true;
+          data.handler?.closed(code, Buffer.from(message).toString());
+        },
+      });
+    },
+    stopAccepting() {
+      accepting = false;
+    },
+    async close() {
+      // The listening socket belongs to the HTTP server (the composition root closes it).
+    },
+  };
+}
+
+const drainingBody = JSON.stringify({ error: { code: 'RUNTIME_STOPPED', message: 'this node is shutting down; connect to another' } });
+const unsupportedBody = JSON.stringify({
+  error: { code: 'FRAME_INVALID', message: 'offer the subprotocol gamifier.v1.msgpack or gamifier.v1.json (Sec-WebSocket-Protocol)' },
+});
+
+class UwsConnection implements Connection {
+  readonly subprotocol: Subprotocol;
+  readonly remoteAddress: string;
+
+  constructor(
+    private readonly ws: WebSocket<SocketData>,
+    private readonly data: SocketData,
+  ) {
+    this.subprotocol = data.subprotocol;
+    this.remoteAddress = data.remoteAddress;
+  }
+
+  send(payload: Uint8Array | string): SendResult {
+    if (this.data.closed) return 'closed';
+    return this.ws.send(payload, typeof payload !== 'string') === DROPPED ? 'dropped' : 'sent';
+  }
+
+  bufferedBytes(): number {
+    return this.data.closed ? 0 : this.ws.getBufferedAmount();
+  }
+
+  batch(work: () => void): void {
+    if (this.data.closed) work();
+    else this.ws.cork(work);
+  }
+
+  close(code: number, reason: string): void {
+    // end() runs the close handler at once; uWS then flushes what is buffered, the close frame
+    // last, and times the handshake out itself.
+    if (!this.data.closed) this.ws.end(code, reason.slice(0, 120));
+  }
+
+  terminate(): void {
+    if (!this.data.closed) this.ws.close();
+  }
+}
