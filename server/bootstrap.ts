@@ -1,8 +1,6 @@
-import uWS from 'uWebSockets.js';
 import { challengeActorType } from '../actors/challenge/index.js';
 import { ActorRuntime, type Clock } from '../actors/runtime/index.js';
 import { userActorType } from '../actors/user/index.js';
-import { ErrorCode } from '../protocol/errors.js';
 import { gameProjections, openStore, Projections, readModelQueries, type OpenStore } from '../store/index.js';
 import { Auth } from './auth.js';
 import type { Config } from './config.js';
@@ -11,12 +9,12 @@ import { mountCommands } from './http/commands.js';
 import { mountDevToken } from './http/dev-token.js';
 import { mountHealth } from './http/health.js';
 import { mountReads } from './http/reads.js';
-import { sendJson } from './http/respond.js';
-import { errorBody, Router } from './http/router.js';
+import { Router } from './http/router.js';
+import { listen, type Listening } from './listen.js';
 import type { Logger } from './log.js';
 import { ServerMetrics } from './metrics.js';
 import { ReadModelChanges } from './read-model-changes.js';
-import { CoalescedTopicSource, committedEventPublisher, feedTopic, leaderboardTopic, startGateway, uwsTransport } from './gateway/index.js';
+import { CoalescedTopicSource, committedEventPublisher, feedTopic, leaderboardTopic, type Gateway, type GatewayDeps } from './gateway/index.js';
 import { InProcessBus } from '../bus/index.js';
 
 /** The game's actor types, in one place. */
@@ -75,9 +73,9 @@ export async function startServer(config: Config, log: Logger, options: { clock?
   let draining = false;
   const startedAt = new Date();
   const node = () => ({ name: config.nodeName, startedAt: startedAt.toISOString(), database: store.kind });
-  const app = uWS.App();
+  const router = new Router();
   mountHealth(
-    app,
+    router,
     {
       describe: () => ({ node: config.nodeName, database: store.kind, schemaVersion: store.migrations.current, startedAt: startedAt.toISOString() }),
       ready: async () => {
@@ -87,26 +85,13 @@ export async function startServer(config: Config, log: Logger, options: { clock?
     },
     log,
   );
-  app.get('/metrics', (res) => {
-    const aborted = { value: false };
-    res.onAborted(() => void (aborted.value = true));
-    metrics.text().then(
-      (text) => {
-        if (!aborted.value) res.cork(() => res.writeHeader('content-type', metrics.registry.contentType).end(text));
-      },
-      (error: unknown) => {
-        log.error({ err: error }, 'metrics collection failed');
-        sendJson(res, 500, errorBody(ErrorCode.INTERNAL, 'metrics collection failed').body, aborted);
-      },
-    );
-  });
-  const router = new Router();
+  router.get('/metrics', async () => ({ status: 200, body: await metrics.text(), contentType: metrics.registry.contentType }));
   if (config.mode === 'development') mountDevToken(router, auth);
   mountCommands(router, { runtime, store: store.store, auth });
   mountReads(router, { queries, auth });
   mountAdmin(router, { runtime, store: store.store, projections, auth, node });
-  router.mount(app, { maxBodyBytes: config.maxBodyBytes, log });
-  const gateway = await startGateway(uwsTransport(app), {
+
+  const gatewayDeps: GatewayDeps = {
     runtime,
     store: store.store,
     bus,
@@ -117,25 +102,22 @@ export async function startServer(config: Config, log: Logger, options: { clock?
       leaderboard: new CoalescedTopicSource(leaderboardTopic(queries.leaderboard, changes.onLeaderboard), { intervalMs: 50 }),
       feed: new CoalescedTopicSource(feedTopic(queries.feed, changes.onFeed), { intervalMs: 50 }),
     },
-  });
-
-  let listenSocket: uWS.us_listen_socket | false = false;
+  };
+  let listening: Listening;
+  let gateway: Gateway;
   try {
-    listenSocket = await new Promise<uWS.us_listen_socket | false>((resolve) => app.listen(config.host, config.port, resolve));
-    if (!listenSocket) throw new Error(`cannot listen on ${config.host}:${config.port} (in use, or not allowed)`);
+    ({ listening, gateway } = await listen(config, router, gatewayDeps, log));
   } catch (error) {
-    await gateway.drain();
     await runtime.stop();
     await projections.stop();
     await store.close();
     throw error;
   }
-  const port = uWS.getSocketPort(listenSocket as unknown as uWS.us_socket);
-  log.info({ host: config.host, port, node: config.nodeName }, 'listening');
+  log.info({ host: config.host, port: listening.port, node: config.nodeName, websocket: config.websocket }, 'listening');
 
   const liveRuntime = runtime;
   return {
-    port,
+    port: listening.port,
     store,
     runtime: liveRuntime,
     projections,
@@ -143,8 +125,7 @@ export async function startServer(config: Config, log: Logger, options: { clock?
       draining = true;
       // Clients get `bye` and close 1012 (reconnect elsewhere) once in-flight commands are answered.
       await gateway.drain();
-      if (listenSocket) uWS.closeSocket(listenSocket);
-      listenSocket = false;
+      listening.close();
       await liveRuntime.stop();
       await projections.stop();
       await bus.close();

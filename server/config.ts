@@ -30,6 +30,8 @@ export interface Config {
   actorMaxActive: number;
   /** Snapshot an actor every this many events. */
   snapshotEvery: number;
+  /** WebSocket (and HTTP) server: uWebSockets.js, or node:http with `ws`. */
+  websocket: 'uws' | 'ws';
 }
 
 export const developmentSecrets = {
@@ -68,6 +70,13 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
+function websocketServer(env: Env): 'uws' | 'ws' {
+  const raw = env.GAMIFIER_WS;
+  if (raw === undefined || raw === '' || raw === 'uws') return 'uws';
+  if (raw === 'ws') return 'ws';
+  throw new ConfigInvalidError('GAMIFIER_WS', raw, 'uws | ws');
+}
+
 function schemaName(env: Env): string | undefined {
   const raw = env.DATABASE_SCHEMA;
   if (raw === undefined || raw === '') return undefined;
@@ -104,6 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     actorIdleMs: integer(env, 'ACTOR_IDLE_MS', 300_000, 1_000, 86_400_000),
     actorMaxActive: integer(env, 'ACTOR_MAX_ACTIVE', 200_000, 100, 10_000_000),
     snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 100, 1, 1_000_000),
+    websocket: websocketServer(env),
     host: env.HOST || '0.0.0.0',
     port: integer(env, 'PORT', 8080, 0, 65_535),
     databaseUrl,

@@ -1,6 +1,5 @@
-import type { TemplatedApp } from 'uWebSockets.js';
 import type { Logger } from '../log.js';
-import { handleAsync, sendJson } from './respond.js';
+import { ok, type Router } from './router.js';
 
 export interface HealthSources {
   /** Facts about the node that /healthz reports. */
@@ -12,24 +11,16 @@ export interface HealthSources {
 }
 
 /** `/healthz`: the process is alive. `/readyz`: it can serve traffic now. */
-export function mountHealth(app: TemplatedApp, sources: HealthSources, log: Logger): void {
-  app.get('/healthz', (res) => {
-    sendJson(res, 200, { status: 'ok', ...sources.describe() });
-  });
-  app.get('/readyz', (res) => {
-    handleAsync(
-      res,
-      async (aborted) => {
-        if (sources.draining()) return sendJson(res, 503, { status: 'draining' }, aborted);
-        try {
-          await sources.ready();
-          sendJson(res, 200, { status: 'ready' }, aborted);
-        } catch (error) {
-          log.warn({ err: error }, 'readiness check failed');
-          sendJson(res, 503, { status: 'unavailable', reason: (error as Error).message }, aborted);
-        }
-      },
-      (error) => log.error({ err: error }, 'readiness handler failed'),
-    );
+export function mountHealth(router: Router, sources: HealthSources, log: Logger): void {
+  router.get('/healthz', () => ok({ status: 'ok', ...sources.describe() }));
+  router.get('/readyz', async () => {
+    if (sources.draining()) return ok({ status: 'draining' }, 503);
+    try {
+      await sources.ready();
+      return ok({ status: 'ready' });
+    } catch (error) {
+      log.warn({ err: error }, 'readiness check failed');
+      return ok({ status: 'unavailable', reason: (error as Error).message }, 503);
+    }
   });
 }

@@ -1,7 +1,5 @@
-import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { ErrorCode, errorCatalog, GamifierError, type ErrorCode as Code } from '../../protocol/errors.js';
 import type { Logger } from '../log.js';
-import { sendJson } from './respond.js';
 
 export interface Request {
   method: string;
@@ -16,7 +14,9 @@ export interface Request {
 
 export interface Reply {
   status: number;
+  /** JSON-encoded, unless `contentType` says the body is already text. */
   body: unknown;
+  contentType?: string;
 }
 
 export type Handler = (request: Request) => Promise<Reply> | Reply;
@@ -73,10 +73,9 @@ function compile(pattern: string): Route['match'] {
 }
 
 /**
- * Routes over uWebSockets.js. All of uWS's rules stay in here: headers, parameters and the URL are
- * copied before anything asynchronous happens (uWS frees the request object when the callback
- * returns), the body is copied chunk by chunk (uWS reuses the buffer) and capped, an aborted
- * response is never written to, and writes are corked.
+ * The HTTP routes, independent of the server that carries them: `http/uws.ts` mounts them on
+ * uWebSockets.js, `http/node.ts` on node:http (for GAMIFIER_WS=ws). Matching is done here:
+ * the uWS build we depend on (@rjweb/uws) never matches `:param` patterns.
  */
 export class Router {
   private readonly routes: Route[] = [];
@@ -91,97 +90,54 @@ export class Router {
     return this.add('delete', pattern, handler, false);
   }
 
+  /** The route for a method and path, with the path's parameters. */
+  find(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+    const wanted = method.toLowerCase();
+    for (const route of this.routes) {
+      if (route.method !== wanted) continue;
+      const params = route.match(path);
+      if (params) return { route, params };
+    }
+    return undefined;
+  }
+
   /**
-   * Serves every route, and answers ROUTE_NOT_FOUND for the rest. Matching is done here rather
-   * than by uWS: the uWS build we depend on (@rjweb/uws) never matches `:param` patterns.
+   * Answers a request: ROUTE_NOT_FOUND when no route matches; the body is read (by the
+   * transport's `readBody`) only for routes that take one; errors become catalog replies.
    */
-  mount(app: TemplatedApp, options: { maxBodyBytes: number; log: Logger }): void {
-    app.any('/*', (res, req) => {
-      const method = req.getMethod();
-      const path = req.getUrl();
-      for (const route of this.routes) {
-        if (route.method !== method) continue;
-        const params = route.match(path);
-        if (params) return this.dispatch(route, params, res, req, options);
+  async handle(request: Omit<Request, 'params' | 'body'>, readBody: () => Promise<string>, log: Logger): Promise<Reply> {
+    const found = this.find(request.method, request.path);
+    if (!found) return errorBody(ErrorCode.ROUTE_NOT_FOUND, `no route for ${request.method.toUpperCase()} ${request.path}`);
+    const full: Request = { ...request, params: found.params, body: undefined };
+    try {
+      if (found.route.body) full.body = parseJsonBody(await readBody());
+      return await found.route.handler(full);
+    } catch (error) {
+      if (error instanceof GamifierError && error.code in errorCatalog) {
+        return errorBody(error.code, error.message, error instanceof HttpError ? error.extra : {});
       }
-      const reply = errorBody(ErrorCode.ROUTE_NOT_FOUND, `no route for ${method.toUpperCase()} ${path}`);
-      sendJson(res, reply.status, reply.body);
-    });
+      log.error({ err: error, method: full.method, path: full.path }, 'request failed');
+      return errorBody(ErrorCode.INTERNAL, 'internal error');
+    }
   }
 
   private add(method: Method, pattern: string, handler: Handler, body: boolean): this {
     this.routes.push({ method, handler, body, match: compile(pattern) });
     return this;
   }
-
-  private dispatch(
-    route: Route,
-    params: Record<string, string>,
-    res: HttpResponse,
-    req: HttpRequest,
-    options: { maxBodyBytes: number; log: Logger },
-  ): void {
-    const aborted = { value: false };
-    res.onAborted(() => void (aborted.value = true));
-    const headers: Record<string, string> = {};
-    req.forEachHeader((key, value) => (headers[key] = value));
-    const request: Request = {
-      method: req.getMethod().toUpperCase(),
-      path: req.getUrl(),
-      params,
-      query: new URLSearchParams(req.getQuery() ?? ''),
-      headers,
-      body: undefined,
-    };
-    const respond = (reply: Reply) => sendJson(res, reply.status, reply.body, aborted);
-    const run = async () => {
-      try {
-        if (route.body) request.body = await readJsonBody(res, options.maxBodyBytes, aborted);
-        if (aborted.value) return;
-        respond(await route.handler(request));
-      } catch (error) {
-        if (error instanceof GamifierError && error.code in errorCatalog) {
-          respond(errorBody(error.code, error.message, error instanceof HttpError ? error.extra : {}));
-        } else {
-          options.log.error({ err: error, method: request.method, path: request.path }, 'request failed');
-          respond(errorBody(ErrorCode.INTERNAL, 'internal error'));
-        }
-      }
-    };
-    void run();
-  }
 }
 
-function readJsonBody(res: HttpResponse, maxBytes: number, aborted: { value: boolean }): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    res.onData((chunk, isLast) => {
-      if (done) return;
-      size += chunk.byteLength;
-      if (size > maxBytes) {
-        done = true;
-        reject(new HttpError(ErrorCode.BODY_TOO_LARGE, `the body exceeds ${maxBytes} bytes`));
-        return;
-      }
-      chunks.push(Buffer.from(chunk.slice(0)));
-      if (!isLast) return;
-      done = true;
-      if (aborted.value) return resolve(undefined);
-      const text = Buffer.concat(chunks).toString('utf8');
-      // No body at all is fine for routes that need none; those that do validate what they get.
-      if (text.trim().length === 0) return resolve(undefined);
-      try {
-        const value: unknown = JSON.parse(text);
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-          reject(new HttpError(ErrorCode.BODY_INVALID, 'the body must be a JSON object'));
-        } else {
-          resolve(value);
-        }
-      } catch (error) {
-        reject(new HttpError(ErrorCode.BODY_INVALID, `the body is not JSON: ${(error as Error).message}`));
-      }
-    });
-  });
+/** The JSON object of a request body; no body at all is fine (routes validate what they get). */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim().length === 0) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new HttpError(ErrorCode.BODY_INVALID, `the body is not JSON: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new HttpError(ErrorCode.BODY_INVALID, 'the body must be a JSON object');
+  }
+  return value;
 }

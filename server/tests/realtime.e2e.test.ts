@@ -7,7 +7,7 @@ import { eventually, needPostgres } from '../../test/support/services.js';
 const available = await needPostgres();
 
 /** The server as `gamifier start` wires it, watched over real sockets with the SDK. */
-describe.skipIf(!available)('realtime topics on the wired server (PostgreSQL)', () => {
+describe.skipIf(!available).each(['uws', 'ws'])('realtime topics on the wired server (PostgreSQL, GAMIFIER_WS=%s)', (websocket) => {
   let running: TestServer;
   const clients: GamifierClient[] = [];
 
@@ -27,7 +27,7 @@ describe.skipIf(!available)('realtime topics on the wired server (PostgreSQL)', 
   });
 
   beforeAll(async () => {
-    running = await startTestServer('postgres');
+    running = await startTestServer('postgres', { GAMIFIER_WS: websocket });
   });
   afterAll(async () => {
     for (const client of clients) client.close();

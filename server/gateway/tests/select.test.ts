@@ -4,7 +4,8 @@ import type { Folded, Outcome } from '../../../actors/runtime/index.js';
 import { InProcessBus } from '../../../bus/index.js';
 import { CloseCode } from '../../../protocol/close-codes.js';
 import { createLogger } from '../../log.js';
-import { createTransport, startGateway, transportKind, type GatewayDeps, type WsTransport } from '../index.js';
+import { loadConfig } from '../../config.js';
+import { createTransport, startGateway, type GatewayDeps, type WsTransport } from '../index.js';
 import { RawClient } from './raw-client.js';
 
 const deps: GatewayDeps = {
@@ -21,10 +22,10 @@ const deps: GatewayDeps = {
 
 describe('the transport choice', () => {
   it('is uWS unless GAMIFIER_WS=ws, and refuses anything else', () => {
-    expect(transportKind({})).toBe('uws');
-    expect(transportKind({ GAMIFIER_WS: 'uws' })).toBe('uws');
-    expect(transportKind({ GAMIFIER_WS: 'ws' })).toBe('ws');
-    expect(() => transportKind({ GAMIFIER_WS: 'socket.io' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(loadConfig({}).websocket).toBe('uws');
+    expect(loadConfig({ GAMIFIER_WS: 'uws' }).websocket).toBe('uws');
+    expect(loadConfig({ GAMIFIER_WS: 'ws' }).websocket).toBe('ws');
+    expect(() => loadConfig({ GAMIFIER_WS: 'socket.io' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
 
   it('under ws, serves the WebSocket and, through onRequest, whatever HTTP the composition root hands it', async () => {
