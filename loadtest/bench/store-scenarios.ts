@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import postgres, { type Sql } from 'postgres';
+import { migrate, migrations, NO_STREAM, openStore, type EventStore, type NewEvent, type OpenStore } from '../../store/index.js';
+import { closedLoop, openLoop, type ClosedLoopResult, type Window } from './loops.js';
+
+export interface StoreBenchSettings {
+  databaseUrl: string;
+  window: Window;
+  /** Concurrent streams in the naive and Gamifier scenarios. */
+  streams: number;
+  /** Offered rate of the latency scenario. */
+  offeredPerSecond: number;
+  /** Gamifier's pool: the server's default DATABASE_POOL_SIZE. */
+  poolSize: number;
+  naiveConnections: number;
+  rawConnections: number;
+  rawRowsPerInsert: number;
+}
+
+export interface Figures {
+  eventsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Of this process, over the measured window (1 = one core). */
+  cpuShare: number;
+  /** Of all cores, whoever used them (1 = all busy). */
+  machineShare: number;
+}
+
+export interface Scenario {
+  key: string;
+  title: string;
+  run(settings: StoreBenchSettings, schema: string): Promise<Figures>;
+}
+
+/** What a player's meal log looks like once decided: the payload every scenario writes. */
+function mealLogged(userId: string): NewEvent {
+  return {
+    id: randomUUID(),
+    type: 'nutrition.meal.logged',
+    data: { mealId: randomUUID(), kind: 'lunch', kcal: 640, protein: 32, carbs: 71, fat: 18, items: ['oats', 'banana', 'yoghurt'] },
+    metadata: { commandId: randomUUID(), userId, node: 'bench' },
+  };
+}
+
+const streamId = (n: number) => `user/bench-${n}`;
+
+const figuresOf = (result: ClosedLoopResult): Figures => ({
+  eventsPerSecond: result.perSecond,
+  p50Ms: result.latency.percentile(50),
+  p99Ms: result.latency.percentile(99),
+  cpuShare: result.cpuShare,
+  machineShare: result.machineShare,
+});
+
+/** A pool whose tables live in `schema`, created by the project's migrations. */
+async function migratedPool(databaseUrl: string, schema: string, max: number): Promise<Sql> {
+  const sql = postgres(databaseUrl, { max, onnotice: () => undefined, idle_timeout: 0, connection: { search_path: schema } });
+  await sql.unsafe(`create schema if not exists ${schema}`);
+  await migrate(sql, migrations);
+  return sql;
+}
+
+/**
+ * (a) What a simple event store does: one transaction per event that bumps the stream's version
+ * under an optimistic check and inserts the event — four round trips and a commit per event.
+ */
+const naive: Scenario = {
+  key: 'naive',
+  title: '(a) naive: 1 tx per event',
+  async run(settings, schema) {
+    const sql = await migratedPool(settings.databaseUrl, schema, settings.naiveConnections);
+    try {
+      const versions = new Array<number>(settings.streams).fill(0);
+      const result = await closedLoop(settings.streams, settings.window, async (worker) => {
+        const id = streamId(worker);
+        const expected = versions[worker]!;
+        const event = mealLogged(id);
+        const data = JSON.stringify(event.data);
+        const metadata = JSON.stringify(event.metadata);
+        await sql.begin(async (tx) => {
+          if (expected === 0) {
+            await tx`insert into streams (stream_id, stream_type, version) values (${id}, 'user', 1)`;
+          } else {
+            const bumped = await tx`update streams set version = version + 1 where stream_id = ${id} and version = ${expected}`;
+            if (bumped.count !== 1) throw new Error(`${id} is not at version ${expected}`);
+          }
+          await tx`insert into events (stream_id, stream_type, version, event_id, type, data, metadata)
+                   values (${id}, 'user', ${expected + 1}, ${event.id}, ${event.type}, ${data}::jsonb, ${metadata}::jsonb)`;
+        });
+        versions[worker] = expected + 1;
+        return 1;
+      });
+      return figuresOf(result);
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+  },
+};
+
+/**
+ * (b) The ceiling: multi-row INSERTs straight into `events`, nothing else. The statement text and
+ * its payload parameters are built before the clock starts; each execution passes a new batch
+ * number, from which SQL derives the rows' versions, and fresh random event ids: ids that share
+ * a prefix would land side by side in the unique index and flatter the ceiling.
+ */
+const raw: Scenario = {
+  key: 'raw',
+  title: '(b) raw multi-row INSERT',
+  async run(settings, schema) {
+    const rows = settings.rawRowsPerInsert;
+    const sql = await migratedPool(settings.databaseUrl, schema, settings.rawConnections);
+    try {
+      const perStream = Math.ceil(rows / settings.streams);
+      const values: string[] = [];
+      const payload: string[] = [];
+      for (let i = 0; i < rows; i++) {
+        const event = mealLogged(streamId(i % settings.streams));
+        payload.push(JSON.stringify(event.data), JSON.stringify(event.metadata));
+        values.push(
+          `('${streamId(i % settings.streams)}', 'user', $1::int * ${perStream} + ${Math.floor(i / settings.streams) + 1}, ` +
+            `($2::text[])[${i + 1}], 'nutrition.meal.logged', $${3 + 2 * i}::jsonb, $${4 + 2 * i}::jsonb)`,
+        );
+      }
+      const text = `insert into events (stream_id, stream_type, version, event_id, type, data, metadata) values ${values.join(',')}`;
+      let batch = 0;
+      const result = await closedLoop(settings.rawConnections, settings.window, async () => {
+        const ids = Array.from({ length: rows }, () => randomUUID());
+        await sql.unsafe(text, [batch++, ids, ...payload], { prepare: true });
+        return rows;
+      });
+      return { eventsPerSecond: result.perSecond, p50Ms: NaN, p99Ms: NaN, cpuShare: result.cpuShare, machineShare: result.machineShare };
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+  },
+};
+
+/** Every stream appends one event at a time, as an actor does: awaiting each before the next. */
+async function appendClosedLoop(store: EventStore, settings: StoreBenchSettings): Promise<Figures> {
+  const versions = new Array<number>(settings.streams).fill(0);
+  const result = await closedLoop(settings.streams, settings.window, async (worker) => {
+    const id = streamId(worker);
+    const expected = versions[worker]!;
+    const { version } = await store.append(id, expected === 0 ? NO_STREAM : expected, [mealLogged(id)]);
+    versions[worker] = version;
+    return 1;
+  });
+  return figuresOf(result);
+}
+
+async function withStore<T>(open: Promise<OpenStore>, use: (store: EventStore) => Promise<T>): Promise<T> {
+  const opened = await open;
+  try {
+    return await use(opened.store);
+  } finally {
+    await opened.close();
+  }
+}
+
+/** (c) Gamifier's append with the server's default pool. */
+const gamifier: Scenario = {
+  key: 'append',
+  title: '(c) Gamifier append, closed loop',
+  run: (settings, schema) =>
+    withStore(openStore({ databaseUrl: settings.databaseUrl, dataDir: 'memory', poolSize: settings.poolSize, schema }), (store) =>
+      appendClosedLoop(store, settings),
+    ),
+};
+
+/**
+ * (d) The same setup at a fixed offered rate, spread round-robin over the streams. Each append
+ * names the version its stream will have by then: the store keeps a stream's appends in order.
+ */
+const latency: Scenario = {
+  key: 'latency',
+  title: '(d) Gamifier append, open loop',
+  run: (settings, schema) =>
+    withStore(openStore({ databaseUrl: settings.databaseUrl, dataDir: 'memory', poolSize: settings.poolSize, schema }), async (store) => {
+      const versions = new Array<number>(settings.streams).fill(0);
+      const result = await openLoop(settings.offeredPerSecond, settings.window, async (n) => {
+        const stream = n % settings.streams;
+        const id = streamId(stream);
+        const expected = versions[stream]!;
+        versions[stream] = expected + 1;
+        await store.append(id, expected === 0 ? NO_STREAM : expected, [mealLogged(id)]);
+      });
+      return {
+        eventsPerSecond: result.completedPerSecond,
+        p50Ms: result.latency.percentile(50),
+        p99Ms: result.latency.percentile(99),
+        cpuShare: result.cpuShare,
+        machineShare: result.machineShare,
+      };
+    }),
+};
+
+/** (c) on the embedded database: PGlite runs inside this process, so its CPU counts as ours. */
+const pglite: Scenario = {
+  key: 'pglite',
+  title: '(c) on PGlite (in-process)',
+  run: (settings) => withStore(openStore({ dataDir: 'memory', poolSize: 1 }), (store) => appendClosedLoop(store, settings)),
+};
+
+export const scenarios: readonly Scenario[] = [naive, raw, gamifier, latency, pglite];
