@@ -13,6 +13,12 @@ export interface StoreConfig {
   dataDir: string;
   /** PostgreSQL pool size (PGlite always uses one connection). */
   poolSize: number;
+  /**
+   * Append batches written at once, each on a connection of its own (default 2, at most the pool
+   * size less 2). A batch keeps one database backend busy: more at once than the database has
+   * cores adds contention, not throughput.
+   */
+  maxInFlightBatches?: number;
   /** Keep every table in this schema (tests use one schema each). */
   schema?: string;
   upcasters?: Upcasters;
@@ -37,7 +43,7 @@ export async function openStore(config: StoreConfig): Promise<OpenStore> {
     const report = await migrate(sql, migrations);
     const options: PostgresEventStoreOptions = embedded
       ? { maxInFlightBatches: 1 }
-      : { maxInFlightBatches: Math.max(1, Math.min(4, config.poolSize - 2)), notifyChannel: `gamifier_events${config.schema ? `_${config.schema}` : ''}`.slice(0, 63) };
+      : { maxInFlightBatches: Math.max(1, Math.min(config.maxInFlightBatches ?? 2, config.poolSize - 2)), notifyChannel: `gamifier_events${config.schema ? `_${config.schema}` : ''}`.slice(0, 63) };
     if (config.upcasters) options.upcasters = config.upcasters;
     const store = await PostgresEventStore.open(sql, options);
     return {

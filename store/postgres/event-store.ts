@@ -71,6 +71,7 @@ export class PostgresEventStore implements EventStore {
     this.commits = new GroupCommit((batch) => writer.write(batch), {
       maxInFlight: options.maxInFlightBatches ?? 2,
       maxBatchEvents: options.maxBatchEvents ?? 4_000,
+      minSplitEvents: 64,
     });
     this.upcasters = options.upcasters ?? new Upcasters();
     this.tailPolicy = { minPollMs: 10, maxPollMs: 1_000, batchSize: 500, ...options.tail };
@@ -288,5 +289,5 @@ function renderEvent(event: NewEvent, i: number): string {
   if (!Number.isInteger(sv) || sv < 1) throw new EventInvalidError(`event ${i} has schema version ${sv}`);
   const data = toJsonText(event.data, `events[${i}].data`);
   const meta = toJsonText(event.metadata ?? {}, `events[${i}].metadata`);
-  return `"i":${i + 1},"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)},"sv":${sv},"data":${data},"meta":${meta}}`;
+  return `{"i":${i + 1},"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)},"sv":${sv},"data":${data},"meta":${meta}}`;
 }

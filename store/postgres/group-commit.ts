@@ -11,6 +11,8 @@ export interface GroupCommitOptions {
   maxInFlight: number;
   /** Upper bound of events in one batch. */
   maxBatchEvents: number;
+  /** Waiting events are shared among free connections only in batches of at least this many. */
+  minSplitEvents: number;
 }
 
 /**
@@ -63,7 +65,13 @@ export class GroupCommit<Item extends Batchable> {
 
   private pump(): void {
     while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
-      const batch = this.take();
+      // Under load, what waits is shared among the free connections so that each writes a batch
+      // at once: one big batch keeps one database backend busy while the others idle, and
+      // appends that waited together tend to come back together, so the lockstep would last.
+      const free = this.options.maxInFlight - this.inFlight;
+      const queued = this.queue.reduce((sum, item) => sum + item.eventCount, 0);
+      const share = Math.max(this.options.minSplitEvents, Math.ceil(queued / free));
+      const batch = this.take(Math.min(this.options.maxBatchEvents, share));
       if (batch.length === 0) break;
       this.inFlight += 1;
       this.writeBatch(batch)
@@ -77,18 +85,22 @@ export class GroupCommit<Item extends Batchable> {
     }
   }
 
-  private take(): Item[] {
+  private take(maxEvents: number): Item[] {
     const batch: Item[] = [];
     const rest: Item[] = [];
+    // A stream whose earlier append stays behind holds its later ones back too, or a small
+    // append could overtake a big one that did not fit.
+    const held = new Set<string>();
     let events = 0;
     for (const item of this.queue) {
-      const fits = batch.length === 0 || events + item.eventCount <= this.options.maxBatchEvents;
-      if (fits && !this.busyStreams.has(item.streamId)) {
+      const fits = batch.length === 0 || events + item.eventCount <= maxEvents;
+      if (fits && !this.busyStreams.has(item.streamId) && !held.has(item.streamId)) {
         batch.push(item);
         events += item.eventCount;
         this.busyStreams.add(item.streamId);
       } else {
         rest.push(item);
+        held.add(item.streamId);
       }
     }
     this.queue = rest;

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommit, type Batchable } from '../postgres/group-commit.js';
+
+interface Item extends Batchable {
+  name: string;
+}
+
+const item = (name: string, streamId: string, eventCount: number): Item => ({ name, streamId, eventCount, reject: () => undefined });
+
+describe('group commit', () => {
+  it("keeps a stream's appends in order when an earlier one does not fit the batch being formed", async () => {
+    const written: string[][] = [];
+    const commits = new GroupCommit<Item>(
+      async (batch) => {
+        written.push(batch.map((i) => i.name));
+        await new Promise((resolve) => setImmediate(resolve));
+      },
+      { maxInFlight: 1, maxBatchEvents: 10, minSplitEvents: 1 },
+    );
+    // In one tick: x fits, s's big append does not, and s's small one must not overtake it.
+    commits.submit(item('x', 'x', 5));
+    commits.submit(item('s-big', 's', 8));
+    commits.submit(item('s-small', 's', 1));
+    commits.submit(item('y', 'y', 1));
+    await commits.close();
+    const order = written.flat();
+    expect(order.indexOf('s-big')).toBeLessThan(order.indexOf('s-small'));
+    expect(written[0]).toEqual(['x', 'y']);
+    expect(written.flat().sort()).toEqual(['s-big', 's-small', 'x', 'y']);
+  });
+
+  it('writes what arrives in one tick as one batch when it is small', async () => {
+    const written: string[][] = [];
+    const commits = new GroupCommit<Item>(async (batch) => void written.push(batch.map((i) => i.name)), {
+      maxInFlight: 2,
+      maxBatchEvents: 1_000,
+      minSplitEvents: 64,
+    });
+    for (let i = 0; i < 20; i++) commits.submit(item(`a${i}`, `s${i}`, 1));
+    await commits.close();
+    expect(written).toHaveLength(1);
+    expect(written[0]).toHaveLength(20);
+  });
+});
