@@ -8,7 +8,7 @@ import { counterType } from '../../actors/runtime/tests/counter.js';
 import { NO_STREAM, openStore, type NewEvent, type OpenStore } from '../../store/index.js';
 import { closedLoop, openLoop, type Window } from './loops.js';
 import { formatNumber, formatTable, Latency, median } from './stats.js';
-import { scenarios, type StoreBenchSettings } from './store-scenarios.js';
+import { scenarios, storeBenchSettings } from './store-scenarios.js';
 
 const usage = `npm run bench actors -- [--seconds N] [--runs N] [--actors N] [--active N]
   --seconds N   measured seconds of (a), (b) and (c) per run (default 5)
@@ -126,9 +126,7 @@ export async function run(args: readonly string[]): Promise<number> {
   if (!(seconds > 0) || !(runs >= 1) || !(actors >= 1) || !(active >= 1)) return console.error(usage), 2;
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const window: Window = { warmupMs: Math.min(1_000, (seconds * 1_000) / 5), durationMs: seconds * 1_000 };
-  const storeSettings: StoreBenchSettings = {
-    databaseUrl, window, streams: 256, offeredPerSecond: 10_000, poolSize: 10, naiveConnections: 16, rawConnections: 4, rawRowsPerInsert: 1_000,
-  };
+  const storeSettings = storeBenchSettings(databaseUrl, window);
   const admin = postgres(databaseUrl, { max: 1, onnotice: () => undefined });
   const schemas: string[] = [];
   const open = async (tag: string) => {

@@ -17,6 +17,11 @@ export interface StoreBenchSettings {
   rawRowsPerInsert: number;
 }
 
+/** The store benchmark's setup, shared with the actors benchmark's (a). */
+export function storeBenchSettings(databaseUrl: string, window: Window): StoreBenchSettings {
+  return { databaseUrl, window, streams: 256, offeredPerSecond: 10_000, poolSize: 10, naiveConnections: 16, rawConnections: 4, rawRowsPerInsert: 1_000 };
+}
+
 export interface Figures {
   eventsPerSecond: number;
   p50Ms: number;

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
-import { scenarios, type Figures, type StoreBenchSettings } from './store-scenarios.js';
+import { scenarios, storeBenchSettings, type Figures } from './store-scenarios.js';
 import { formatNumber, formatTable, median } from './stats.js';
 
 const usage = `npm run bench store -- [--seconds N] [--runs N] [--only naive,raw,append,latency,pglite]
@@ -45,16 +45,10 @@ export async function run(args: readonly string[]): Promise<number> {
     return 2;
   }
   const chosen = scenarios.filter((scenario) => !only || only.includes(scenario.key));
-  const settings: StoreBenchSettings = {
-    databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    window: { warmupMs: Math.min(1_000, (seconds * 1_000) / 5), durationMs: seconds * 1_000 },
-    streams: 256,
-    offeredPerSecond: 10_000,
-    poolSize: 10,
-    naiveConnections: 16,
-    rawConnections: 4,
-    rawRowsPerInsert: 1_000,
-  };
+  const settings = storeBenchSettings(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', {
+    warmupMs: Math.min(1_000, (seconds * 1_000) / 5),
+    durationMs: seconds * 1_000,
+  });
 
   const admin = postgres(settings.databaseUrl, { max: 1, onnotice: () => undefined });
   try {

@@ -5,7 +5,6 @@ export { committedEventPublisher, type StreamEventMessage } from './publisher.js
 export type { Connection, ConnectionHandler, SendResult, Transport, TransportKind, TransportSettings } from './transport.js';
 export { uwsTransport } from './uws.js';
 export { wsTransport, WsTransport, type WsTransportOptions } from './ws.js';
-export { createTransport, type TransportTarget } from './select.js';
 export type { TopicSink, TopicSource, TopicWatch } from './topics/source.js';
 export { StreamTopicSource, type StreamTopicDeps } from './topics/stream.js';
 export { CoalescedTopicSource, rowsDiff, type CoalescedTopicOptions, type ReadModelTopic, type RowsDiff } from './topics/coalesced.js';

@@ -89,9 +89,8 @@ describe('fuzzing the live gateway', () => {
       const answers = client.frames.slice(1);
       expect(answers.length).toBe(sent[i]);
       expect(answers.filter((frame) => frame.t !== 'err')).toEqual([]);
-      expect(new Set(answers.map((frame) => frame.code))).toEqual(
-        new Set(answers.map((frame) => frame.code).filter((code) => ['FRAME_INVALID', 'FRAME_UNKNOWN', 'FRAME_TOO_LARGE', 'COMMAND_INVALID', 'COMMAND_UNKNOWN', 'TOPIC_INVALID'].includes(code))),
-      );
+      const allowed = ['FRAME_INVALID', 'FRAME_UNKNOWN', 'FRAME_TOO_LARGE', 'COMMAND_INVALID', 'COMMAND_UNKNOWN', 'TOPIC_INVALID'];
+      expect([...new Set(answers.map((frame) => frame.code))].filter((code) => !allowed.includes(code))).toEqual([]);
       // Answered, not dropped: the socket is still open after all of it.
       expect(client.socket.readyState).toBe(WebSocket.OPEN);
       client.close();

@@ -5,7 +5,7 @@ import { InProcessBus } from '../../../bus/index.js';
 import { CloseCode } from '../../../protocol/close-codes.js';
 import { createLogger } from '../../log.js';
 import { loadConfig } from '../../config.js';
-import { createTransport, startGateway, type GatewayDeps, type WsTransport } from '../index.js';
+import { startGateway, wsTransport, type GatewayDeps } from '../index.js';
 import { RawClient } from './raw-client.js';
 
 const deps: GatewayDeps = {
@@ -29,13 +29,12 @@ describe('the transport choice', () => {
   });
 
   it('under ws, serves the WebSocket and, through onRequest, whatever HTTP the composition root hands it', async () => {
-    const plain = createTransport({ kind: 'ws', host: '127.0.0.1', port: 0 }) as WsTransport;
-    const hooked = createTransport({
-      kind: 'ws',
+    const plain = wsTransport({ host: '127.0.0.1', port: 0 });
+    const hooked = wsTransport({
       host: '127.0.0.1',
       port: 0,
       onRequest: (_request, response) => void response.writeHead(200, { 'content-type': 'text/plain' }).end('served'),
-    }) as WsTransport;
+    });
     const gateways = [await startGateway(plain, deps), await startGateway(hooked, deps)];
     try {
       const notServed = await fetch(`http://127.0.0.1:${plain.port}/healthz`);
@@ -57,7 +56,7 @@ describe('the transport choice', () => {
 
 describe('disconnecting a player', () => {
   it("says bye and closes every one of the player's connections, and only theirs", async () => {
-    const transport = createTransport({ kind: 'ws', host: '127.0.0.1', port: 0 }) as WsTransport;
+    const transport = wsTransport({ host: '127.0.0.1', port: 0 });
     const gateway = await startGateway(transport, deps);
     try {
       const url = `ws://127.0.0.1:${transport.port}/v1/ws`;
