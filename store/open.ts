@@ -11,14 +11,14 @@ export interface StoreConfig {
   databaseUrl?: string;
   /** Where PGlite keeps its files, or 'memory'. */
   dataDir: string;
-  /** PostgreSQL pool size (PGlite always uses one connection). */
+  /** PostgreSQL connections in all, the append writers' included (PGlite always uses one). */
   poolSize: number;
   /**
-   * Append batches written at once, each on a connection of its own (default 2, at most the pool
-   * size less 2). A batch keeps one database backend busy: more at once than the database has
-   * cores adds contention, not throughput.
+   * Connections that write append batches (default 2, fewer in a pool of under 4). A batch keeps
+   * one database backend busy: more writers than the database has cores add contention, not
+   * throughput.
    */
-  maxInFlightBatches?: number;
+  writerConnections?: number;
   /** Keep every table in this schema (tests use one schema each). */
   schema?: string;
   upcasters?: Upcasters;
@@ -35,15 +35,19 @@ export interface OpenStore {
 /** Connects, applies pending migrations and opens the event store. */
 export async function openStore(config: StoreConfig): Promise<OpenStore> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
-  const sql = embedded
-    ? connect(embedded.connection, { max: 1 })
-    : connect(config.databaseUrl!, { max: config.poolSize, ...(config.schema ? { schema: config.schema } : {}) });
+  const schema = config.schema ? { schema: config.schema } : {};
+  const writers = Math.max(1, Math.min(config.writerConnections ?? 2, Math.floor(config.poolSize / 2)));
+  const sql = embedded ? connect(embedded.connection, { max: 1 }) : connect(config.databaseUrl!, { max: Math.max(1, config.poolSize - writers), ...schema });
+  const writer = embedded ? undefined : connect(config.databaseUrl!, { max: writers, applicationName: 'gamifier-writer', ...schema });
   try {
     if (!embedded) await ensureSchema(sql, config.schema);
     const report = await migrate(sql, migrations);
+    // Two batches in flight per writer connection: the second is queued on the connection
+    // (pipelined) while the first runs, so the backend starts it the moment the first commits
+    // instead of idling while this process settles the first and forms the next.
     const options: PostgresEventStoreOptions = embedded
       ? { maxInFlightBatches: 1 }
-      : { maxInFlightBatches: Math.max(1, Math.min(config.maxInFlightBatches ?? 2, config.poolSize - 2)), notifyChannel: `gamifier_events${config.schema ? `_${config.schema}` : ''}`.slice(0, 63) };
+      : { writer: writer!, maxInFlightBatches: 2 * writers, notifyChannel: `gamifier_events${config.schema ? `_${config.schema}` : ''}`.slice(0, 63) };
     if (config.upcasters) options.upcasters = config.upcasters;
     const store = await PostgresEventStore.open(sql, options);
     return {
@@ -53,12 +57,12 @@ export async function openStore(config: StoreConfig): Promise<OpenStore> {
       migrations: report,
       async close() {
         await store.close();
-        await sql.end({ timeout: 5 });
+        await Promise.all([sql.end({ timeout: 5 }), writer?.end({ timeout: 5 })]);
         await embedded?.stop();
       },
     };
   } catch (error) {
-    await sql.end({ timeout: 1 }).catch(() => undefined);
+    await Promise.all([sql.end({ timeout: 1 }), writer?.end({ timeout: 1 })]).catch(() => undefined);
     await embedded?.stop();
     throw error;
   }

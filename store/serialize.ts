@@ -5,12 +5,44 @@ import { EventNotSerializableError } from './errors.js';
  * JSON.stringify would silently drop or mangle (undefined, functions, NaN, Dates, class
  * instances) and what jsonb refuses (NUL characters), naming the offending path.
  */
-export function toJsonText(value: unknown, path: string): string {
-  check(value, path, new Set());
+export function toJsonText(value: unknown, path: string | (() => string)): string {
+  // The quick walk allocates nothing; only a value it doubts is walked again to name the fault.
+  if (!isPlainJson(value, 0)) explain(value, typeof path === 'string' ? path : path(), new Set());
   return JSON.stringify(value);
 }
 
-function check(value: unknown, path: string, seen: Set<object>): void {
+/** Deeper than this, the quick walk leaves the value to `explain`, which also detects cycles. */
+const QUICK_DEPTH = 64;
+
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+      return value.indexOf('\u0000') === -1;
+    case 'number':
+      return Number.isFinite(value);
+    case 'boolean':
+      return true;
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= QUICK_DEPTH) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key of Object.keys(value)) {
+        if (key.indexOf('\u0000') !== -1 || !isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** Throws for the first fault in `value`, with its path; returns if there is none. */
+function explain(value: unknown, path: string, seen: Set<object>): void {
   switch (typeof value) {
     case 'string':
       if (value.includes('\u0000')) throw new EventNotSerializableError(path, 'contains a NUL character');
@@ -29,7 +61,7 @@ function check(value: unknown, path: string, seen: Set<object>): void {
   if (seen.has(value)) throw new EventNotSerializableError(path, 'it refers to itself');
   seen.add(value);
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) check(value[i], `${path}[${i}]`, seen);
+    for (let i = 0; i < value.length; i++) explain(value[i], `${path}[${i}]`, seen);
   } else {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
@@ -37,7 +69,7 @@ function check(value: unknown, path: string, seen: Set<object>): void {
     }
     for (const key of Object.keys(value)) {
       if (key.includes('\u0000')) throw new EventNotSerializableError(path, 'a key contains a NUL character');
-      check((value as Record<string, unknown>)[key], `${path}.${key}`, seen);
+      explain((value as Record<string, unknown>)[key], `${path}.${key}`, seen);
     }
   }
   seen.delete(value);

@@ -2,8 +2,9 @@ import { eventLog } from './001-event-log.js';
 import type { Migration } from './migration.js';
 import { runtime } from './002-runtime.js';
 import { readModels } from './003-read-models.js';
+import { dropStreams } from './004-drop-streams.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration of the schema, oldest first. Append new ones; never edit a shipped one. */
-export const migrations: readonly Migration[] = [eventLog, runtime, readModels];
+export const migrations: readonly Migration[] = [eventLog, runtime, readModels, dropStreams];

@@ -1,114 +1,142 @@
 import type { Sql } from 'postgres';
-import { EventIdConflictError, isConnectionError, storeError, StreamVersionConflictError } from '../errors.js';
+import { EventIdConflictError, isConnectionError, StoreQueryError, storeError, StreamVersionConflictError } from '../errors.js';
 import type { AppendResult, ExpectedVersion } from '../types.js';
 import type { Batchable } from './group-commit.js';
 
-/** An append validated and serialised in the caller's frame, waiting for its batch. */
+/** An event of an append, validated and serialised in the caller's frame. */
+export interface RenderedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  /** JSON text; never holds a control character, so {@link FIELD_SEPARATOR} cannot occur in it. */
+  readonly data: string;
+  readonly metadata: string;
+}
+
+/** An append waiting for its batch. */
 export interface PendingAppend extends Batchable {
   readonly streamId: string;
   readonly streamType: string;
   readonly expected: ExpectedVersion;
-  readonly eventIds: readonly string[];
-  /** JSON objects `{"i":…,"id":…,"type":…,"sv":…,"data":…,"meta":…}`, pre-rendered. */
-  readonly eventRows: readonly string[];
+  readonly events: readonly RenderedEvent[];
   resolve(result: AppendResult): void;
   reject(error: Error): void;
 }
 
-/** An event of the batch: written by this statement (`fresh`), or stored before it. */
+/**
+ * Separates the values of a text column in the batch's parameters (ASCII record separator).
+ * JSON text as JSON.stringify writes it escapes every control character, stream ids and event
+ * types are patterns without them, and event ids are refused if they hold one; so splitting on
+ * it needs no escaping on either side, unlike an array literal, whose quoting of every `"` of
+ * the JSON costs both the client and the server.
+ */
+export const FIELD_SEPARATOR = '\u001e';
+
+/**
+ * An event of the batch: written by this statement (`fresh`), or found stored before it (then `k`
+ * is its row in the parameters, counted from 1).
+ */
 interface ResultRow {
-  event_id: string;
   stream_id: string;
   version: number;
   position: string;
-  fresh: boolean;
+  /** Absent where the statement did not look for stored ids: then every row is fresh. */
+  fresh?: boolean;
+  k?: number | null;
 }
 
 /**
- * One statement appends a whole batch. Each append bumps its stream's row in `streams` only if
- * its expected version holds (the row lock serialises racing writers, and the re-check after the
- * lock makes the loser miss), and only the appends whose bump succeeded insert their events.
+ * One statement appends a whole batch, one row of parameters per event. The stream's version is
+ * its highest event version: `unique (stream_id, version)` is what keeps a stream from forking,
+ * and an append that expects version `e` inserts `e + 1 … e + n` only if event `e` exists (none
+ * for `NO_STREAM`) and event `e + 1` does not. Both are probes of that unique index, so a stale
+ * writer simply writes nothing; two writers racing with the same expectation meet on the index,
+ * where the second waits for the first and then fails the statement with a unique violation, and
+ * the batch is written again append by append. An `ANY` append takes the stream's highest
+ * version as its base.
  *
- * `checkIds` first looks up the batch's event ids: an append whose ids are all stored already is
- * an idempotent retry and writes nothing. Without it the database spends about 15 % less per
- * event (measured: 31 against 36 µs of backend CPU in batches of 64), and the statement is still
- * right for appends that expect `NO_STREAM` or a version: a retry whose first try committed fails
- * its version check (and is then recognised by `settleLost`), and ids stored by anything else
- * fail the whole statement on the unique index, after which the batch is written again checked.
- * An `ANY` append always needs the check, since its bump cannot fail.
+ * `checkIds` first looks up the batch's event ids: an append whose ids are stored already is an
+ * idempotent retry and writes nothing. An append that expects `NO_STREAM` or a version does not
+ * need it: a retry whose first try committed fails its version check (and `settleLost` then finds
+ * its ids), and ids stored by anything else fail the statement on the unique index of event ids,
+ * after which the batch is written again checked. An `ANY` append always needs it.
  *
- * No step joins two of the statement's own intermediate results: the planner cannot estimate
- * their sizes and picks nested loops, which made a batch cost O(appends × events) (a 256-append
- * batch spent 17 of its 20 ms there). Each append carries its events, expanded laterally; the
- * bumped streams' new versions are gathered into one jsonb object, looked up by stream id (a
- * stream appears once per batch); the streams of known event ids are an array, empty but for
- * retries. The id lookup is kept from becoming a join (`offset 0`) so that its plan probes the
- * index even when it was made on a nearly empty table.
+ * The probes are kept as correlated subqueries (`offset 0`) so that the planner cannot turn them
+ * into joins, which a plan made on a nearly empty table would run as whole-table scans.
  */
 const batchSql = (channel: string | undefined, checkIds: boolean) => `
 with
-a as (
-  select * from jsonb_to_recordset($1::text::jsonb) as x(k int, s text, t text, e int, n int, ev jsonb)
+u as materialized (
+  select x.*, case when x.e is null then coalesce((select max(m.version) from events m where m.stream_id = x.s), 0) else x.e end as base
+  from unnest(
+    string_to_array($1, E'\\x1e'), string_to_array($2, E'\\x1e'), $3::text::int[], $4::text::int[],
+    string_to_array($5, E'\\x1e'), string_to_array($6, E'\\x1e'), $7::text::int[],
+    string_to_array($8, E'\\x1e'), string_to_array($9, E'\\x1e')
+  ) with ordinality as x(s, t, e, i, id, type, sv, data, meta, k)
 ),${checkIds ? `
 known as (
-  select a.s as append_to, stored.*
-  from a cross join lateral jsonb_array_elements(a.ev) as x(ev)
-  cross join lateral (
-    select event_id, stream_id, version, position from events where event_id = x.ev->>'id' offset 0
+  select u.s as append_to, u.k, stored.*
+  from u cross join lateral (
+    select stream_id, version, position from events where event_id = u.id offset 0
   ) stored
-),
-todo as (
-  select a.* from a where a.s <> all(array(select append_to from known))
-),` : `
-todo as (
-  select * from a
-),`}
-bumped as (
-  update streams s set version = s.version + todo.n
-  from todo
-  where todo.e > 0 and s.stream_id = todo.s and s.version = todo.e
-  returning s.stream_id, s.version
-),
-created as (
-  insert into streams as s (stream_id, stream_type, version)
-  select todo.s, todo.t, todo.n from todo where todo.e = 0
-  on conflict (stream_id) do nothing
-  returning s.stream_id, s.version
-),
-anyv as (
-  insert into streams as s (stream_id, stream_type, version)
-  select todo.s, todo.t, todo.n from todo where todo.e is null
-  on conflict (stream_id) do update set version = s.version + excluded.version
-  returning s.stream_id, s.version
-),
-after as (
-  select coalesce(jsonb_object_agg(stream_id, version), '{}'::jsonb) as version
-  from (select * from bumped union all select * from created union all select * from anyv) ok
-),
+),` : ''}
 ins as (
   insert into events (stream_id, stream_type, version, event_id, type, schema_version, data, metadata)
-  select todo.s, todo.t, (after.version ->> todo.s)::int - todo.n + x.i, x.id, x.type, x.sv, x.data, x.meta
-  from after cross join todo
-  cross join lateral jsonb_to_recordset(todo.ev) as x(i int, id text, type text, sv int, data jsonb, meta jsonb)
-  where after.version ? todo.s
-  order by todo.k, x.i
-  returning event_id, stream_id, version, position
+  select u.s, u.t, u.base + u.i, u.id, u.type, u.sv, u.data::jsonb, u.meta::jsonb
+  from u
+  where (u.e is null or (
+      (u.e = 0 or exists (select 1 from events p where p.stream_id = u.s and p.version = u.e offset 0))
+      and not exists (select 1 from events q where q.stream_id = u.s and q.version = u.e + 1 offset 0)
+    ))${checkIds ? `
+    and u.s <> all(array(select append_to from known))` : ''}
+  order by u.k
+  returning stream_id, version, position
 )${channel ? `,
 woke as (
   select pg_notify('${channel}', '') from (select 1 from ins limit 1) any_written
 )` : ''}
 select r.* from (
-  select event_id, stream_id, version, position, true as fresh from ins${checkIds ? `
+  select ${checkIds ? 'null::int as k, ' : ''}stream_id, version, position${checkIds ? ', true as fresh' : ''} from ins${checkIds ? `
   union all
-  select event_id, stream_id, version, position, false from known` : ''}
+  select k::int, stream_id, version, position, false from known` : ''}
 ) r${channel ? `
 left join (select count(*) from woke) w on true` : ''}
 `;
 
 const UNIQUE_VIOLATION = '23505';
+const EVENT_ID_UNIQUE = 'events_event_id_unique';
+/** Writes that race on one stream, each trying again after the other committed, before giving up. */
+const MAX_RACE_RETRIES = 8;
 
-const toSqlExpected = (expected: ExpectedVersion): number | null =>
-  expected === 'any' ? null : expected === 'no-stream' ? 0 : expected;
+/** The nine columns of a batch, one value per event. */
+function batchParameters(batch: readonly PendingAppend[]): string[] {
+  const streams: string[] = [];
+  const types: string[] = [];
+  const expected: string[] = [];
+  const index: string[] = [];
+  const ids: string[] = [];
+  const eventTypes: string[] = [];
+  const schemaVersions: string[] = [];
+  const data: string[] = [];
+  const metadata: string[] = [];
+  for (const item of batch) {
+    const e = item.expected === 'any' ? 'NULL' : item.expected === 'no-stream' ? '0' : String(item.expected);
+    item.events.forEach((event, i) => {
+      streams.push(item.streamId);
+      types.push(item.streamType);
+      expected.push(e);
+      index.push(String(i + 1));
+      ids.push(event.id);
+      eventTypes.push(event.type);
+      schemaVersions.push(String(event.schemaVersion));
+      data.push(event.data);
+      metadata.push(event.metadata);
+    });
+  }
+  const text = (values: string[]) => values.join(FIELD_SEPARATOR);
+  const ints = (values: string[]) => `{${values.join(',')}}`;
+  return [text(streams), text(types), ints(expected), ints(index), text(ids), text(eventTypes), ints(schemaVersions), text(data), text(metadata)];
+}
 
 /** Writes batches of appends; each append succeeds, is recognised as a retry, or fails alone. */
 export class BatchWriter {
@@ -123,46 +151,33 @@ export class BatchWriter {
     this.text = { checked: batchSql(notifyChannel, true), unchecked: batchSql(notifyChannel, false) };
   }
 
-  async write(batch: PendingAppend[], checkIds = batch.some((item) => item.expected === 'any')): Promise<void> {
+  async write(batch: PendingAppend[], checkIds = batch.some((item) => item.expected === 'any'), races = 0): Promise<void> {
     let rows: ResultRow[];
     try {
       rows = await this.run(batch, checkIds);
     } catch (error) {
-      const code = (error as { code?: string }).code;
       if (isConnectionError(error)) {
         batch.forEach((item) => item.reject(storeError(error, `append to ${item.streamId}`)));
         return;
       }
-      if (!checkIds && code === UNIQUE_VIOLATION) return this.write(batch, true);
-      if (batch.length === 1) {
-        // A lone append that lost a race on its own event ids sees them stored on a second try.
-        if (code === UNIQUE_VIOLATION) return this.retryAlone(batch[0]!);
-        batch[0]!.reject(storeError(error, `append to ${batch[0]!.streamId}`));
+      const { code, constraint_name: constraint } = error as { code?: string; constraint_name?: string };
+      if (code === UNIQUE_VIOLATION && constraint === EVENT_ID_UNIQUE && !checkIds) return this.write(batch, true, races);
+      if (batch.length > 1) {
+        // A race on one stream, or one bad append (a deadlock across nodes, a value the database
+        // refuses), must not sink the others: write each on its own so that it fails alone.
+        await Promise.all(batch.map((item) => this.write([item], checkIds, races)));
         return;
       }
-      // One bad append (a deadlock across nodes, a value the database refuses) must not sink
-      // the others: write each on its own so that it fails alone.
-      await Promise.all(batch.map((item) => this.write([item], checkIds)));
+      // A lone append that lost a race waited for the winner's commit: a second try sees it, and
+      // answers with a conflict, a duplicate, or (for ANY) a write on top of it.
+      if (code === UNIQUE_VIOLATION && races < MAX_RACE_RETRIES) return this.write(batch, true, races + 1);
+      batch[0]!.reject(storeError(error, `append to ${batch[0]!.streamId}`));
       return;
     }
     await this.settle(batch, rows);
   }
 
-  private async retryAlone(item: PendingAppend): Promise<void> {
-    try {
-      await this.settle([item], await this.run([item], true));
-    } catch (error) {
-      item.reject(storeError(error, `append to ${item.streamId}`));
-    }
-  }
-
   private run(batch: PendingAppend[], checkIds: boolean): Promise<ResultRow[]> {
-    const appends = batch.map(
-      (item, k) =>
-        `{"k":${k},"s":${JSON.stringify(item.streamId)},"t":${JSON.stringify(item.streamType)},"e":${JSON.stringify(
-          toSqlExpected(item.expected),
-        )},"n":${item.eventRows.length},"ev":[${item.eventRows.join(',')}]}`,
-    );
     // Prepared, the statement is parsed and planned once per connection: planning it per batch
     // took a fifth of the database's time. PostgreSQL soon settles on one generic plan, costed
     // on the table sizes of that moment, and keeps it until autovacuum analyses the tables again;
@@ -170,25 +185,43 @@ export class BatchWriter {
     // grow. So the text names the log's order of magnitude, and each tenfold growth prepares a
     // fresh statement whose plan fits the tables as they are.
     const text = `${checkIds ? this.text.checked : this.text.unchecked}-- log of ${String(this.highestPosition).length} digits`;
-    return this.sql.unsafe<ResultRow[]>(text, [`[${appends.join(',')}]`], { prepare: true });
+    return this.sql.unsafe<ResultRow[]>(text, batchParameters(batch), { prepare: true });
   }
 
   private async settle(batch: PendingAppend[], rows: ResultRow[]): Promise<void> {
-    const byId = new Map<string, ResultRow>();
-    for (const row of rows) byId.set(row.event_id, row);
+    // A stream appears once per batch, so the fresh rows of an append are those of its stream;
+    // rows found stored are known by their parameter row.
+    const fresh = new Map<string, ResultRow[]>();
+    const known = new Map<number, ResultRow>();
+    for (const row of rows) {
+      if (row.fresh === false) known.set(row.k!, row);
+      else {
+        const written = fresh.get(row.stream_id);
+        if (written) written.push(row);
+        else fresh.set(row.stream_id, [row]);
+      }
+    }
     const lost: PendingAppend[] = [];
+    let k = 1;
     for (const item of batch) {
-      const mine = item.eventIds.map((id) => byId.get(id));
-      if (mine.every((row) => row?.fresh === true)) {
-        this.highestPosition = Math.max(this.highestPosition, Number(mine[mine.length - 1]!.position));
-        item.resolve({
-          streamId: item.streamId,
-          version: mine[mine.length - 1]!.version,
-          positions: mine.map((row) => Number(row!.position)),
-          duplicate: false,
-        });
-      } else if (mine.some((row) => row?.fresh === false)) {
-        settleRetry(item, mine.map((row) => row?.fresh === false ? { streamId: row.stream_id, version: row.version, position: Number(row.position) } : undefined));
+      const first = k;
+      k += item.events.length;
+      const mine = fresh.get(item.streamId);
+      if (mine && mine.length !== item.events.length) {
+        // The statement writes an append's events all or none; anything else is a bug to see.
+        item.reject(new StoreQueryError(`append to ${item.streamId} wrote ${mine.length} of its ${item.events.length} events`));
+        continue;
+      }
+      if (mine) {
+        mine.sort((a, b) => a.version - b.version);
+        const last = mine[mine.length - 1]!;
+        this.highestPosition = Math.max(this.highestPosition, Number(last.position));
+        item.resolve({ streamId: item.streamId, version: last.version, positions: mine.map((row) => Number(row.position)), duplicate: false });
+        continue;
+      }
+      const stored = item.events.map((_, i) => known.get(first + i));
+      if (stored.some((row) => row !== undefined)) {
+        settleRetry(item, stored.map((row) => row && { streamId: row.stream_id, version: row.version, position: Number(row.position) }));
       } else {
         lost.push(item);
       }
@@ -199,18 +232,19 @@ export class BatchWriter {
   /** Appends that wrote nothing: a version conflict, or a retry whose first try committed meanwhile. */
   private async settleLost(lost: PendingAppend[]): Promise<void> {
     try {
-      const ids = lost.flatMap((item) => item.eventIds);
+      const ids = lost.flatMap((item) => item.events.map((event) => event.id));
       const streams = lost.map((item) => item.streamId);
       const [stored, versions] = await Promise.all([
         this.sql<{ event_id: string; stream_id: string; version: number; position: string }[]>`
           select event_id, stream_id, version, position from events where event_id = any(${ids})`,
         this.sql<{ stream_id: string; version: number }[]>`
-          select stream_id, version from streams where stream_id = any(${streams})`,
+          select s.stream_id, (select coalesce(max(e.version), 0) from events e where e.stream_id = s.stream_id) as version
+          from unnest(${streams}::text[]) as s(stream_id)`,
       ]);
       const storedById = new Map(stored.map((row) => [row.event_id, row]));
       const versionOf = new Map(versions.map((row) => [row.stream_id, row.version]));
       for (const item of lost) {
-        const found = item.eventIds.map((id) => storedById.get(id));
+        const found = item.events.map((event) => storedById.get(event.id));
         if (found.some((row) => row !== undefined)) {
           settleRetry(item, found.map((row) => row && { streamId: row.stream_id, version: row.version, position: Number(row.position) }));
         } else {
@@ -231,7 +265,7 @@ function settleRetry(item: PendingAppend, stored: Stored[]): void {
     (row, i) => row !== undefined && row.streamId === item.streamId && (i === 0 || row.version === stored[i - 1]!.version + 1),
   );
   if (!sameAppend) {
-    const clash = item.eventIds.find((_, i) => stored[i] !== undefined)!;
+    const clash = item.events.find((_, i) => stored[i] !== undefined)!.id;
     item.reject(
       new EventIdConflictError(clash, `event id ${clash} is stored already, but not as this append to ${item.streamId}`),
     );

@@ -19,15 +19,17 @@ import type {
 } from '../types.js';
 import { LOG_START } from '../types.js';
 import { Upcasters } from '../upcasters.js';
-import { BatchWriter, type PendingAppend } from './append.js';
+import { BatchWriter, type PendingAppend, type RenderedEvent } from './append.js';
 import { GroupCommit } from './group-commit.js';
 import { tailLog, type TailPolicy } from './tail.js';
 import { Wake } from './wake.js';
 
 export interface PostgresEventStoreOptions {
-  /** Batches written at once (each holds a connection); 1 on PGlite. */
+  /** Batches written at once; beyond the writer connections they queue on them (pipelined). 1 on PGlite. */
   maxInFlightBatches?: number;
   maxBatchEvents?: number;
+  /** Connections that write the append batches; the store's own pool when absent. */
+  writer?: Sql;
   /** LISTEN/NOTIFY channel that wakes tails on other nodes; off where only one process writes. */
   notifyChannel?: string;
   upcasters?: Upcasters;
@@ -67,7 +69,7 @@ export class PostgresEventStore implements EventStore {
     if (options.notifyChannel !== undefined && !channelPattern.test(options.notifyChannel)) {
       throw new Error(`notify channel ${options.notifyChannel} is not a plain identifier`);
     }
-    const writer = new BatchWriter(sql, options.notifyChannel);
+    const writer = new BatchWriter(options.writer ?? sql, options.notifyChannel);
     this.commits = new GroupCommit((batch) => writer.write(batch), {
       maxInFlight: options.maxInFlightBatches ?? 2,
       maxBatchEvents: options.maxBatchEvents ?? 4_000,
@@ -92,20 +94,11 @@ export class PostgresEventStore implements EventStore {
     const streamType = streamTypeOf(streamId);
     checkExpected(expected);
     if (!Array.isArray(events) || events.length === 0) throw new AppendEmptyError(streamId);
-    const eventRows = events.map((event, i) => renderEvent(event, i));
+    const rendered = events.map((event, i) => renderEvent(event, i));
     let result: AppendResult;
     try {
       result = await new Promise<AppendResult>((resolve, reject) =>
-        this.commits.submit({
-          streamId,
-          streamType,
-          expected,
-          eventIds: events.map((event) => event.id),
-          eventRows,
-          eventCount: eventRows.length,
-          resolve,
-          reject,
-        }),
+        this.commits.submit({ streamId, streamType, expected, events: rendered, eventCount: rendered.length, resolve, reject }),
       );
     } catch (error) {
       throw storeError(error, `append to ${streamId}`);
@@ -134,7 +127,7 @@ export class PostgresEventStore implements EventStore {
   async streamVersion(streamId: StreamId): Promise<number> {
     streamTypeOf(streamId);
     try {
-      const [row] = await this.sql<{ version: number }[]>`select version from streams where stream_id = ${streamId}`;
+      const [row] = await this.sql<{ version: number | null }[]>`select max(version) as version from events where stream_id = ${streamId}`;
       return row?.version ?? 0;
     } catch (error) {
       throw storeError(error, `reading the version of ${streamId}`);
@@ -274,12 +267,24 @@ function checkExpected(expected: ExpectedVersion): void {
   }
 }
 
-function renderEvent(event: NewEvent, i: number): string {
+const eventTypePattern = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
+/** Event types seen valid: a program has a few dozen, so each is matched against the pattern once. */
+const eventTypes = new Set<string>();
+const learnEventType = (type: string): boolean => {
+  if (!eventTypePattern.test(type)) return false;
+  if (eventTypes.size < 10_000) eventTypes.add(type);
+  return true;
+};
+
+// Control characters would break the batch's field separator, and have no place in an id.
+const controlCharacter = /[\u0000-\u001f\u007f]/;
+
+function renderEvent(event: NewEvent, i: number): RenderedEvent {
   if (event === null || typeof event !== 'object') throw new EventInvalidError(`event ${i} is not an object`);
-  if (typeof event.id !== 'string' || event.id.length === 0 || event.id.length > 200) {
-    throw new EventInvalidError(`event ${i} needs an id of 1 to 200 characters`);
+  if (typeof event.id !== 'string' || event.id.length === 0 || event.id.length > 200 || controlCharacter.test(event.id)) {
+    throw new EventInvalidError(`event ${i} needs an id of 1 to 200 characters, none of them a control character`);
   }
-  if (typeof event.type !== 'string' || !/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/.test(event.type)) {
+  if (typeof event.type !== 'string' || !(eventTypes.has(event.type) || learnEventType(event.type))) {
     throw new EventInvalidError(`event ${i} has type ${JSON.stringify(event.type)}, not of the form area.noun.verb`);
   }
   if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
@@ -287,7 +292,11 @@ function renderEvent(event: NewEvent, i: number): string {
   }
   const sv = event.schemaVersion ?? 1;
   if (!Number.isInteger(sv) || sv < 1) throw new EventInvalidError(`event ${i} has schema version ${sv}`);
-  const data = toJsonText(event.data, `events[${i}].data`);
-  const meta = toJsonText(event.metadata ?? {}, `events[${i}].metadata`);
-  return `{"i":${i + 1},"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)},"sv":${sv},"data":${data},"meta":${meta}}`;
+  return {
+    id: event.id,
+    type: event.type,
+    schemaVersion: sv,
+    data: toJsonText(event.data, () => `events[${i}].data`),
+    metadata: toJsonText(event.metadata ?? {}, () => `events[${i}].metadata`),
+  };
 }

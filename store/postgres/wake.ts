@@ -3,6 +3,7 @@ export class Wake {
   private waiters = new Set<() => void>();
 
   ring(): void {
+    if (this.waiters.size === 0) return;
     const waiters = this.waiters;
     this.waiters = new Set();
     waiters.forEach((wake) => wake());

@@ -20,7 +20,6 @@ describe.skipIf(!available)('PostgreSQL', () => {
       let inserted!: () => void;
       const insertedPromise = new Promise<void>((resolve) => (inserted = resolve));
       const transaction = sql.begin(async (tx) => {
-        await tx`insert into streams (stream_id, stream_type, version) values (${streamId}, 'slow', 1)`;
         await tx`insert into events (stream_id, stream_type, version, event_id, type, data)
                  values (${streamId}, 'slow', 1, ${eventId}, 'test.slow.committed', '{}'::jsonb)`;
         inserted();
