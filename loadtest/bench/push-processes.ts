@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { serverNodeFlags } from '../../server/node-flags.js';
 
 /**
  * The processes of `npm run bench push` besides its client workers: the Gamifier server under
@@ -79,7 +80,7 @@ export async function startGamifier(options: GamifierOptions): Promise<ChildServ
   const port = await freePort();
   const cli = fileURLToPath(new URL(`../../server/cli${fromSources ? '.ts' : '.js'}`, import.meta.url));
   const execArgv = fromSources ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
-  const child = spawn(process.execPath, [...execArgv, cli, 'start'], {
+  const child = spawn(process.execPath, [...serverNodeFlags, ...execArgv, cli, 'start'], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',

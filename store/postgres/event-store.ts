@@ -6,6 +6,7 @@ import type {
   AppendResult,
   EventStore,
   ExpectedVersion,
+  LatestState,
   LogCursor,
   NewEvent,
   ReadAllOptions,
@@ -206,6 +207,33 @@ export class PostgresEventStore implements EventStore {
     } catch (error) {
       throw storeError(error, `loading the snapshot of ${streamId}`);
     }
+  }
+
+  async loadLatest<State = unknown>(streamId: StreamId, schemaVersion: number): Promise<LatestState<State>> {
+    streamTypeOf(streamId);
+    // One statement: the snapshot's row (position null) first, then the events after it.
+    const text = `
+      with snap as materialized (
+        select version, state, created_at from snapshots where stream_id = $1 and schema_version = $2
+      )
+      select null::bigint as position, null as tx_id, null as stream_id, null as stream_type, version, null as event_id,
+             null as type, $2::int as schema_version, state as data, null::jsonb as metadata, created_at
+      from snap
+      union all
+      (select ${eventColumns} from events
+       where stream_id = $1 and version > coalesce((select version from snap), 0) order by version)`;
+    let rows: EventRow[];
+    try {
+      rows = await this.sql.unsafe<EventRow[]>(text, [streamId, schemaVersion], { prepare: true });
+    } catch (error) {
+      throw storeError(error, `loading ${streamId}`);
+    }
+    const first = rows[0];
+    const snapshot: Snapshot<State> | undefined =
+      first && first.position === null
+        ? { streamId, version: first.version, schemaVersion, state: first.data as State, createdAt: first.created_at }
+        : undefined;
+    return { snapshot, events: (snapshot ? rows.slice(1) : rows).map((row) => this.toRecorded(row)) };
   }
 
   async loadCheckpoint(name: string): Promise<LogCursor> {

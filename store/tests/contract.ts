@@ -151,6 +151,21 @@ export function eventStoreContract(name: string, target: ContractTarget): void {
       expect(await store.loadSnapshot(id)).toMatchObject({ version: 9, schemaVersion: 2, state: { points: 200 } });
     });
 
+    it('loads the latest snapshot of a schema version and the events after it in one call', async () => {
+      const id = stream();
+      await store.append(id, NO_STREAM, [ev('test.thing.happened', { n: 1 }), ev('test.thing.happened', { n: 2 })]);
+      expect(await store.loadLatest(id, 1)).toMatchObject({ snapshot: undefined, events: [{ version: 1 }, { version: 2 }] });
+      await store.saveSnapshot({ streamId: id, version: 2, state: { total: 3 } });
+      await store.append(id, 2, [ev('test.thing.happened', { n: 3 })]);
+      const latest = await store.loadLatest<{ total: number }>(id, 1);
+      expect(latest.snapshot).toMatchObject({ streamId: id, version: 2, schemaVersion: 1, state: { total: 3 } });
+      expect(latest.events.map((e) => [e.version, e.data])).toEqual([[3, { n: 3 }]]);
+      const otherSchema = await store.loadLatest(id, 2);
+      expect(otherSchema.snapshot).toBeUndefined();
+      expect(otherSchema.events.map((e) => e.version)).toEqual([1, 2, 3]);
+      expect(await store.loadLatest(stream(), 1)).toEqual({ snapshot: undefined, events: [] });
+    });
+
     it('upcasts old event schemas on every read', async () => {
       const id = stream();
       await store.append(id, NO_STREAM, [
