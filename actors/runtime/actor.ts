@@ -35,10 +35,12 @@ export class Actor {
   folded: Folded<unknown> | undefined;
   snapshotVersion = 0;
   lastUsed = 0;
+  /** When the registry last put this actor at the young end of its order. */
+  placedAt = 0;
   private queue: Job[] = [];
   private running = false;
-  /** Recent command ids → the version an accepted one left, or a rejection as it was answered. */
-  private recent: Map<string, number | Outcome> | undefined;
+  /** The last few command ids and what they left: the version of an accepted one, or the rejection. */
+  private recent: RecentOutcomes | undefined;
   private crashes: CrashRecord | undefined;
   private quarantinedUntil = 0;
 
@@ -88,7 +90,7 @@ export class Actor {
     if (clock.now() < this.quarantinedUntil) {
       return failed(ErrorCode.ACTOR_UNAVAILABLE, `${this.address} is quarantined after repeated crashes`);
     }
-    const answered = this.recent?.get(envelope.id);
+    const answered = this.recent?.find(envelope.id);
     if (answered !== undefined) {
       return typeof answered === 'number' ? { status: 'ok', version: answered, events: [], duplicate: true } : answered;
     }
@@ -172,10 +174,28 @@ export class Actor {
     if (outcome.status === 'failed') return;
     const limit = this.deps.settings.recentOutcomes;
     if (limit <= 0) return;
-    this.recent ??= new Map();
-    // An accepted command is remembered by its version alone: one number per command, where a
-    // copy of its outcome was an object that every command left behind for the collector.
-    this.recent.set(commandId, outcome.status === 'ok' ? outcome.version : outcome);
-    if (this.recent.size > limit) this.recent.delete(this.recent.keys().next().value!);
+    // An accepted command is remembered by its version alone; a copy of its outcome was an object
+    // that every command left behind for the collector.
+    (this.recent ??= new RecentOutcomes(limit)).add(commandId, outcome.status === 'ok' ? outcome.version : outcome);
+  }
+}
+
+/** A ring of the last `size` command ids with their outcomes: no allocation per command. */
+class RecentOutcomes {
+  private readonly ids: string[] = [];
+  private readonly outcomes: Array<number | Outcome> = [];
+  private next = 0;
+
+  constructor(private readonly size: number) {}
+
+  add(commandId: string, outcome: number | Outcome): void {
+    this.ids[this.next] = commandId;
+    this.outcomes[this.next] = outcome;
+    this.next = (this.next + 1) % this.size;
+  }
+
+  find(commandId: string): number | Outcome | undefined {
+    const i = this.ids.indexOf(commandId);
+    return i < 0 ? undefined : this.outcomes[i];
   }
 }

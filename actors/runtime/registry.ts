@@ -6,11 +6,20 @@ import type { AnyActorType } from './types.js';
  * The active actors of this node, in least-recently-used order (a Map keeps insertion order; a
  * touched actor is moved to the end). Passivation removes an idle actor in the same tick as it
  * checks that it is idle, so a message on its way simply activates it again.
+ *
+ * The order is kept to within `reorderMs`: an actor is moved to the end only if it was placed
+ * there longer ago than that. Moving it on every message deleted and re-inserted a Map entry per
+ * command, and the churn made the Map rebuild its table (10,000 to 200,000 entries) again and
+ * again, which the collector then copied. Entries stay ordered by `placedAt`, which is what the
+ * idle sweep stops on.
  */
 export class ActorRegistry {
   private readonly actors = new Map<string, Actor>();
+  private readonly reorderMs: number;
 
-  constructor(private readonly deps: ActorDeps) {}
+  constructor(private readonly deps: ActorDeps) {
+    this.reorderMs = Math.min(1_000, deps.settings.idleMs / 10);
+  }
 
   get size(): number {
     return this.actors.size;
@@ -18,12 +27,15 @@ export class ActorRegistry {
 
   /** The actor at `address`, activated (its state loads with its first message) if needed. */
   obtain(address: string, type: AnyActorType): Actor {
+    const now = this.deps.clock.now();
     let actor = this.actors.get(address);
     if (actor) {
+      if (now - actor.placedAt < this.reorderMs) return actor;
       this.actors.delete(address);
     } else {
       actor = new Actor(address, type, this.deps);
     }
+    actor.placedAt = now;
     this.actors.set(address, actor);
     if (this.actors.size > this.deps.settings.maxActive) this.evict(this.actors.size - this.deps.settings.maxActive, actor);
     return actor;
@@ -37,8 +49,9 @@ export class ActorRegistry {
   sweep(now: number): number {
     let passivated = 0;
     for (const actor of this.actors.values()) {
-      if (now - actor.lastUsed < this.deps.settings.idleMs) break;
-      if (actor.idle) {
+      // Placed no earlier than used, and in placement order: nothing further on has been idle long enough.
+      if (now - actor.placedAt < this.deps.settings.idleMs) break;
+      if (now - actor.lastUsed >= this.deps.settings.idleMs && actor.idle) {
         this.passivate(actor, 'idle');
         passivated += 1;
       }
