@@ -56,7 +56,9 @@ export class Fleet {
   /** Forks one worker per plan and waits until each has opened its connections. */
   static async start(plans: readonly PushPlan[], timeoutMs = 120_000): Promise<{ fleet: Fleet; connected: number; failed: number }> {
     const entry = nodeEntry('push-worker');
-    const children = plans.map(() => fork(entry.file, [], { execArgv: entry.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    // BENCH_WORKER_NODE_FLAGS adds node flags to the client workers (to profile them, say).
+    const execArgv = [...(process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...entry.execArgv];
+    const children = plans.map(() => fork(entry.file, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
     const fleet = new Fleet(children);
     try {
       const ready = await fleet.all('ready', (worker) => fleet.tell(worker, { kind: 'plan', plan: plans[worker]! }), timeoutMs);

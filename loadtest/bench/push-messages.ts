@@ -7,8 +7,12 @@ import type { SecondReport } from '../generator/metrics.js';
 export type PushPlan =
   /** (a) Bare `ws` clients against the echo server: each sends a frame and waits for it back. */
   | { mode: 'echo'; url: string; clients: number; frameBytes: number }
-  /** (b), (d) SDK players: register, watch `user/<id>`, then `water.log` in a closed loop. */
-  | { mode: 'commands'; socketUrl: string; userIds: string[] }
+  /**
+   * (b), (d) SDK players: register, watch `user/<id>`, then `water.log` in a closed loop: each
+   * sends its next command once the last one is acknowledged and, with a pace, no sooner than
+   * 1/pace s after it was sent (0: at once).
+   */
+  | { mode: 'commands'; socketUrl: string; userIds: string[]; pacePerSecond: number }
   /** (c) SDK clients that only watch `leaderboard/global`, timing the changes of `changers`. */
   | { mode: 'watchers'; socketUrl: string; userIds: string[]; changers: string[] };
 

@@ -80,7 +80,9 @@ export async function startGamifier(options: GamifierOptions): Promise<ChildServ
   const port = await freePort();
   const cli = fileURLToPath(new URL(`../../server/cli${fromSources ? '.ts' : '.js'}`, import.meta.url));
   const execArgv = fromSources ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
-  const child = spawn(process.execPath, [...serverNodeFlags, ...execArgv, cli, 'start'], {
+  // BENCH_SERVER_NODE_FLAGS adds node flags to the servers, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const extraFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...serverNodeFlags, ...extraFlags, ...execArgv, cli, 'start'], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',

@@ -21,6 +21,8 @@ export interface PushSettings {
   workers: number;
   /** Leaderboard changes timed in (c). */
   rounds: number;
+  /** Commands a second each client of (b) and (d) sends at most (0: as fast as acks come back). */
+  pacePerSecond: number;
   /** A fresh schema per server, dropped by the caller afterwards. */
   schema(key: string): string;
 }
@@ -158,7 +160,12 @@ export async function commandLoop(settings: PushSettings, websocket: 'uws' | 'ws
   const server = await startGamifier({ databaseUrl: settings.databaseUrl, schema: settings.schema(websocket === 'uws' ? 'b' : 'd'), websocket });
   try {
     const userIds = Array.from({ length: settings.clients }, (_, i) => `p${i}`);
-    const plans: PushPlan[] = deal(userIds, settings.workers).map((share) => ({ mode: 'commands', socketUrl: `ws://127.0.0.1:${server.port}/v1/ws`, userIds: share }));
+    const plans: PushPlan[] = deal(userIds, settings.workers).map((share) => ({
+      mode: 'commands',
+      socketUrl: `ws://127.0.0.1:${server.port}/v1/ws`,
+      userIds: share,
+      pacePerSecond: settings.pacePerSecond,
+    }));
     const { fleet, connected, failed } = await Fleet.start(plans);
     try {
       return await measureLoop(fleet, server, settings, { connected, failed });

@@ -162,9 +162,16 @@ async function commands(plan: Extract<PushPlan, { mode: 'commands' }>): Promise<
       context.metrics = metrics;
       const end = windowEnd(window);
       await sleep(window.zeroMs - epochNow());
+      const periodMs = plan.pacePerSecond > 0 ? 1_000 / plan.pacePerSecond : 0;
       await Promise.all(
         players.map(async (player) => {
-          while (epochNow() < end && player.status !== 'closed') await logWater(player, Math.random);
+          // Paced players start spread over one period, so that they do not send in step.
+          if (periodMs > 0) await sleep(Math.random() * periodMs);
+          while (epochNow() < end && player.status !== 'closed') {
+            const sentAt = epochNow();
+            await logWater(player, Math.random);
+            if (periodMs > 0) await sleep(sentAt + periodMs - epochNow());
+          }
         }),
       );
       // The last commands' pushes are on their way: give them a moment before counting.

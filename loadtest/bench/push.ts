@@ -7,13 +7,17 @@ import { commandLoop, echoCeiling, leaderboardFanout, medianOf, type CpuShares, 
 import { CpuMeter } from './machine.js';
 import { formatNumber, formatTable } from './stats.js';
 
-const usage = `npm run bench push -- [--clients N] [--watchers N] [--seconds N] [--only a,b,c,d]
+const usage = `npm run bench push -- [--clients N] [--pace N] [--watchers N] [--seconds N] [--only a,b,c,d]
   --clients N    connections of (a), (b) and (d), each in a closed loop (default 1000)
+  --pace N       commands a second each client of (b) and (d) sends at most, waiting for each ack
+                 (default 10: 1000 clients offer the 10,000/s of the target); 0: as fast as acks return
   --watchers N   watchers of leaderboard/global in (c) (default 10000)
   --seconds N    measured seconds of (a), (b) and (d), after a warm-up (default 10)
   --only list    run only these: a (uWS echo ceiling), b (SDK commands, uWS), c (leaderboard fan-out), d (b on ws)
   DATABASE_URL   the PostgreSQL the servers use (default postgres://postgres@127.0.0.1:5432/postgres);
-                 each server gets a fresh schema, dropped afterwards`;
+                 each server gets a fresh schema, dropped afterwards
+  BENCH_SERVER_NODE_FLAGS  node flags added to the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  BENCH_WORKER_NODE_FLAGS  the same for the client worker processes`;
 
 const targets = { commandsPerSecond: 10_000, ackP99Ms: 25, pushP99Ms: 30, fanoutMs: 100 };
 
@@ -35,6 +39,7 @@ export async function run(args: readonly string[]): Promise<number> {
     args: [...args],
     options: {
       clients: { type: 'string', default: '1000' },
+      pace: { type: 'string', default: '10' },
       watchers: { type: 'string', default: '10000' },
       seconds: { type: 'string', default: '10' },
       only: { type: 'string', default: 'a,b,c,d' },
@@ -45,9 +50,10 @@ export async function run(args: readonly string[]): Promise<number> {
   const clients = Number(values.clients);
   const watchers = Number(values.watchers);
   const seconds = Number(values.seconds);
+  const pace = Number(values.pace);
   const only = values.only.split(',').map((key) => key.trim());
   const valid = (n: number) => Number.isInteger(n) && n >= 1;
-  if (!valid(clients) || !valid(watchers) || !valid(seconds) || !only.every((key) => key in scenarios)) return console.error(usage), 2;
+  if (!valid(clients) || !valid(watchers) || !valid(seconds) || !(pace >= 0) || !only.every((key) => key in scenarios)) return console.error(usage), 2;
   const chosen = (Object.keys(scenarios) as Key[]).filter((key) => only.includes(key));
 
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -60,6 +66,7 @@ export async function run(args: readonly string[]): Promise<number> {
     warmupS: seconds >= 5 ? 2 : 1,
     workers: Math.max(2, os.availableParallelism()),
     rounds: 5,
+    pacePerSecond: pace,
     schema: (key) => {
       const schema = `bench_push_${key}_${process.pid}`;
       schemas.push(schema);
@@ -76,7 +83,10 @@ export async function run(args: readonly string[]): Promise<number> {
     console.log(`postgresql: ${server!.version} (synchronous_commit=${server!.sync}, fsync=${server!.fsync}); open files: ${openFilesLimit()}`);
     console.log(
       `setup: ${clients} clients in (a)/(b)/(d), ${formatNumber(watchers)} watchers in (c), over ${settings.workers} client worker processes; ` +
-        `${settings.warmupS} s warm-up + ${seconds} s measured; (c) ${settings.rounds} rounds`,
+        `${settings.warmupS} s warm-up + ${seconds} s measured; (c) ${settings.rounds} rounds; ` +
+        (pace > 0
+          ? `(b)/(d) clients paced at ${formatNumber(pace)} commands/s each, the next one sent once the last is acknowledged (offered ${formatNumber(pace * clients)}/s)`
+          : '(b)/(d) clients unpaced: each sends its next command the moment the last is acknowledged'),
     );
     console.log(
       `servers: child processes, development mode, LOG_LEVEL=warn, a fresh schema each; gateway limits as shipped ` +
@@ -155,14 +165,15 @@ function report(results: Map<Key, PushResult>, settings: PushSettings): void {
     );
   }
 
-  for (const key of ['b', 'd'] as const) {
-    const result = loop(key);
-    if (!result) continue;
-    console.log(
-      `${key}: ${result.connected} commands always in flight, so the mean latency is ${result.connected} / ${formatNumber(result.perSecond)} per s = ` +
-        `${ms((result.connected / result.perSecond) * 1_000)} (Little's law); a p99 ≤ ${targets.ackP99Ms} ms at ${result.connected} clients needs more than ` +
-        `${formatNumber(result.connected / (targets.ackP99Ms / 1_000))} commands/s`,
-    );
+  if (settings.pacePerSecond === 0) {
+    for (const key of ['b', 'd'] as const) {
+      const result = loop(key);
+      if (!result) continue;
+      console.log(
+        `${key}: ${result.connected} commands always in flight, so the mean latency is ${result.connected} / ${formatNumber(result.perSecond)} per s = ` +
+          `${ms((result.connected / result.perSecond) * 1_000)} (Little's law)`,
+      );
+    }
   }
   console.log(`\nCPU per process over the measured seconds ((c): from each command to its last watcher, rounds summed); 100 % = one core of ${os.availableParallelism()}:`);
   const cpuRows = [...results.entries()].map(([key, result]) => cpuRow(scenarios[key].title.replace(/, .*$/, '').replace(/ \(.*\)$/, ''), result.cpu));

@@ -139,6 +139,10 @@ export class Session implements ConnectionHandler {
     if (this.waitingForRoom.length > 0 && this.hasRoom()) this.wakeWaiters();
   }
 
+  overflowed(): void {
+    this.close(CloseCode.SLOW_CONSUMER, 'slow consumer');
+  }
+
   closed(): void {
     if (this.phase === 'closed') return;
     this.phase = 'closed';

@@ -31,6 +31,8 @@ export interface ConnectionHandler {
   heard(): void;
   /** Buffered output went down: there is room to send again. */
   drained(): void;
+  /** Output accepted by `send` was lost after all (the transport's buffer overflowed): close the connection. */
+  overflowed(): void;
   closed(code: number, reason: string): void;
 }
 

@@ -6,6 +6,8 @@ export interface ConnectOptions {
   /** Tables live in this schema (created if missing); the default is the database's search path. */
   schema?: string;
   applicationName?: string;
+  /** Session settings sent at connect (e.g. `plan_cache_mode`). */
+  settings?: Record<string, string>;
 }
 
 const schemaPattern = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -23,6 +25,7 @@ export function connect(target: string | Options<{}>, options: ConnectOptions): 
     connection: {
       application_name: options.applicationName ?? 'gamifier',
       ...(options.schema ? { search_path: options.schema } : {}),
+      ...options.settings,
     },
   };
   return typeof target === 'string' ? postgres(target, settings) : postgres({ ...target, ...settings });

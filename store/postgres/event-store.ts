@@ -77,7 +77,7 @@ export class PostgresEventStore implements EventStore {
       minSplitEvents: 64,
     });
     this.upcasters = options.upcasters ?? new Upcasters();
-    this.tailPolicy = { minPollMs: 10, maxPollMs: 1_000, batchSize: 500, ...options.tail };
+    this.tailPolicy = { minPollMs: 10, maxPollMs: 1_000, batchSize: 500, minReadGapMs: 20, ...options.tail };
   }
 
   /** Opens the store on a migrated database; with a notify channel, listens for other writers. */

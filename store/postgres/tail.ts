@@ -7,7 +7,24 @@ export interface TailPolicy {
   /** Longest idle poll interval. */
   maxPollMs: number;
   batchSize: number;
+  /**
+   * Under a steady stream of appends, reads start at least this far apart (a read that filled
+   * its batch is followed at once, and the first read after a quiet spell goes at once).
+   */
+  minReadGapMs: number;
 }
+
+const sleep = (ms: number, signal: AbortSignal | undefined) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 
 /**
  * The live tail of the global log: reads while there is something to read, then sleeps until an
@@ -15,6 +32,11 @@ export interface TailPolicy {
  * interval doubles while nothing arrives, so an idle tail costs a query a second, not a hot loop.
  * A ring may come before its events are safe to read (an older transaction still open); the
  * backoff polls cover that.
+ *
+ * Under load every append rings, and a tail that read again at each ring would read a handful of
+ * events per query and its reader would commit a transaction per handful (a projector's batch).
+ * So reads under a steady stream are spaced `minReadGapMs` apart and carry what accumulated.
+ * A quiet log is read the moment it is written to, so a lone change still arrives at once.
  */
 export async function* tailLog(
   readAll: (from: LogCursor, options: { limit: number; types?: readonly string[] }) => Promise<ReadAllResult>,
@@ -27,9 +49,17 @@ export async function* tailLog(
   let pollMs = policy.minPollMs;
   const { signal, types } = options;
   const limit = options.limit ?? policy.batchSize;
+  let lastReadAt = -Infinity;
+  // Whether the last read found events but did not fill its batch: a stream is flowing, slowly.
+  let trickling = false;
   while (!signal?.aborted) {
+    const gap = lastReadAt + policy.minReadGapMs - performance.now();
+    if (trickling && gap > 0) await sleep(gap, signal);
+    if (signal?.aborted) return;
+    lastReadAt = performance.now();
     const { events, next } = await readAll(cursor, types ? { limit, types } : { limit });
     cursor = next;
+    trickling = events.length > 0 && events.length < limit;
     if (events.length > 0) {
       pollMs = policy.minPollMs;
       yield events;

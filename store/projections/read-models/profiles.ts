@@ -169,18 +169,22 @@ async function applyProfiles(tx: Transaction, batch: readonly RecordedEvent[], t
 function profileQueries(sql: Sql): ProfileQueries {
   return {
     async get(userId, now = Date.now()) {
-      const [row] = await sql.unsafe<Array<Omit<ProfileRow, 'registered_at'> & { registered_at: Date | null }>>(
-        `select user_id, display_name, avatar, timezone, level, points::float8 as points, streak_days, streak_last_day, registered_at
-         from ${PROFILES} where user_id = $1`,
+      // The row and its achievements in one statement: read apart, a projector batch committing
+      // between the two reads would pair the achievements it added with the row from before it.
+      const [row] = await sql.unsafe<Array<Omit<ProfileRow, 'registered_at'> & { registered_at: Date | null; achievements: ProfileAchievement[] }>>(
+        `select user_id, display_name, avatar, timezone, level, points::float8 as points, streak_days, streak_last_day, registered_at,
+                coalesce((
+                  select json_agg(json_build_object(
+                    'achievementId', a.achievement_id, 'rarity', a.rarity, 'points', a.points,
+                    'unlockedAt', to_char(a.unlocked_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+                  ) order by a.unlocked_at, a.achievement_id)
+                  from ${ACHIEVEMENTS} a where a.user_id = p.user_id
+                ), '[]'::json) as achievements
+         from ${PROFILES} p where p.user_id = $1`,
         [userId],
         { prepare: true },
       );
       if (!row) return undefined;
-      const achievements = await sql.unsafe<Array<{ achievement_id: string; rarity: string; points: number; unlocked_at: Date }>>(
-        `select achievement_id, rarity, points, unlocked_at from ${ACHIEVEMENTS} where user_id = $1 order by unlocked_at, achievement_id`,
-        [userId],
-        { prepare: true },
-      );
       const today = localDayOf(now, row.timezone);
       const streakAlive = row.streak_last_day !== null && row.streak_last_day >= shiftDay(today, -1);
       return {
@@ -191,7 +195,7 @@ function profileQueries(sql: Sql): ProfileQueries {
         level: row.level,
         points: row.points,
         streak: { days: streakAlive ? row.streak_days : 0, lastDay: row.streak_last_day },
-        achievements: achievements.map((a) => ({ achievementId: a.achievement_id, rarity: a.rarity, points: a.points, unlockedAt: a.unlocked_at.toISOString() })),
+        achievements: row.achievements,
         today: await readDay(sql, userId, today),
         registeredAt: row.registered_at?.toISOString() ?? null,
       };
