@@ -22,7 +22,9 @@ import { LOG_START } from '../types.js';
 import { Upcasters } from '../upcasters.js';
 import { BatchWriter, type PendingAppend, type RenderedEvent } from './append.js';
 import { GroupCommit } from './group-commit.js';
-import { tailLog, type TailPolicy } from './tail.js';
+import { compareCursor } from './cursor.js';
+import { LogFeed } from './log-feed.js';
+import { type TailPolicy } from './tail.js';
 import { Wake } from './wake.js';
 
 export interface PostgresEventStoreOptions {
@@ -60,6 +62,7 @@ export class PostgresEventStore implements EventStore {
   private readonly wake = new Wake();
   private readonly upcasters: Upcasters;
   private readonly tailPolicy: TailPolicy;
+  private readonly feed: LogFeed;
   private unlisten: (() => Promise<void>) | undefined;
   private closed = false;
 
@@ -78,6 +81,7 @@ export class PostgresEventStore implements EventStore {
     });
     this.upcasters = options.upcasters ?? new Upcasters();
     this.tailPolicy = { minPollMs: 10, maxPollMs: 1_000, batchSize: 500, minReadGapMs: 20, ...options.tail };
+    this.feed = new LogFeed((cursor, opts) => this.readAll(cursor, opts), this.wake, this.tailPolicy);
   }
 
   /** Opens the store on a migrated database; with a notify channel, listens for other writers. */
@@ -177,7 +181,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   tail(from: LogCursor, options: TailOptions = {}): AsyncIterable<RecordedEvent[]> {
-    return tailLog((cursor, opts) => this.readAll(cursor, opts), this.wake, from, options, this.tailPolicy);
+    return this.feed.tail(from, options);
   }
 
   async saveSnapshot(snapshot: SnapshotToSave): Promise<void> {
@@ -282,10 +286,6 @@ export class PostgresEventStore implements EventStore {
       createdAt: row.created_at,
     };
   }
-}
-
-export function compareCursor(a: LogCursor, b: LogCursor): number {
-  return a.txId !== b.txId ? a.txId - b.txId : a.position - b.position;
 }
 
 function checkExpected(expected: ExpectedVersion): void {

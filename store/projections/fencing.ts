@@ -1,4 +1,4 @@
-import { compareCursor } from '../postgres/event-store.js';
+import { compareCursor } from '../postgres/cursor.js';
 import type { LogCursor, Transaction } from '../types.js';
 import { lockRow } from './generations.js';
 

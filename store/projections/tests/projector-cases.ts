@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { eventually } from '../../../test/support/services.js';
-import { compareCursor } from '../../postgres/event-store.js';
+import { compareCursor } from '../../postgres/cursor.js';
 import { LOG_START } from '../../types.js';
 import { gameProjections, leaderboardProjection, type Projection, type Projections } from '../index.js';
 import { foldLeaderboard, foldNutritionDays, readLog, settled } from './expected.js';
