@@ -163,9 +163,10 @@ function checkJsonValue(value: unknown, maxDepth: number, depth = 0): string | u
 
 const PROTO_KEY = [0x5f, 0x5f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x5f, 0x5f]; // "__proto__"
 
+type Check = 'float32' | 'float64' | 'uint64' | 'int64';
 type Token =
   | { kind: 'str' | 'array' | 'map'; inline: number; header: 0 | 1 | 2 | 4 }
-  | { kind: 'scalar'; size: number; check?: 'float32' | 'float64' | 'uint64' | 'int64' };
+  | { kind: 'scalar'; size: number; check?: Check };
 
 /** What a MessagePack token byte starts, among the types of the JSON model; undefined otherwise. */
 function classify(token: number): Token | undefined {
@@ -192,6 +193,33 @@ function classify(token: number): Token | undefined {
   }
 }
 
+// classify's answer for every token byte, looked up by the scan rather than worked out (and
+// allocated) for every item of every frame: the kind (REFUSED for a byte outside the JSON model),
+// how many bytes follow the token (a scalar's value, or a str's, array's or map's length), the
+// length held in the token itself, and which numbers need their value checked.
+const REFUSED = 0;
+const SCALAR = 1;
+const STR = 2;
+const ARRAY = 3;
+const MAP = 4;
+const kindCodes = { scalar: SCALAR, str: STR, array: ARRAY, map: MAP };
+const kindOf = new Uint8Array(256);
+const sizeOf = new Uint8Array(256);
+const inlineOf = new Uint8Array(256);
+const checkOf: Array<Check | undefined> = [];
+for (let byte = 0; byte < 256; byte++) {
+  const token = classify(byte);
+  if (!token) continue;
+  kindOf[byte] = kindCodes[token.kind];
+  if (token.kind === 'scalar') {
+    sizeOf[byte] = token.size;
+    checkOf[byte] = token.check;
+  } else {
+    sizeOf[byte] = token.header;
+    inlineOf[byte] = token.inline;
+  }
+}
+
 /**
  * Walks MessagePack bytes without building anything and says what is wrong with them, if
  * anything: only the JSON model is allowed (no ext types — so none of msgpackr's records,
@@ -204,49 +232,52 @@ function scanMsgpack(bytes: Uint8Array, maxDepth: number): string | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const end = bytes.byteLength;
   let pos = 0;
-  // Items still to read in each open container (a map counts keys and values); the root holds one.
+  // Items still to read in each open container (a map counts keys and values), up to `top`; the root holds one.
   const remaining = [1];
   const isMap = [false];
-  while (remaining.length > 0) {
-    const top = remaining.length - 1;
+  let top = 0;
+  for (;;) {
     if (remaining[top] === 0) {
-      remaining.pop();
-      isMap.pop();
+      if (top === 0) break;
+      top -= 1;
       continue;
     }
     const isKey = isMap[top]! && remaining[top]! % 2 === 0;
     remaining[top]! -= 1;
     if (pos >= end) return 'truncated';
-    const token = classify(bytes[pos]!);
-    if (!token) return `type 0x${bytes[pos]!.toString(16)} is not allowed (ext, bin or reserved)`;
+    const token = bytes[pos]!;
+    const kind = kindOf[token]!;
+    if (kind === REFUSED) return `type 0x${token.toString(16)} is not allowed (ext, bin or reserved)`;
     pos += 1;
-    if (isKey && token.kind !== 'str') return 'map keys must be strings';
-    if (token.kind === 'scalar') {
-      if (pos + token.size > end) return 'truncated';
-      const refused = token.check && checkNumber(view, pos, token.check);
+    if (isKey && kind !== STR) return 'map keys must be strings';
+    const size = sizeOf[token]!;
+    if (pos + size > end) return 'truncated';
+    if (kind === SCALAR) {
+      const check = checkOf[token];
+      const refused = check && checkNumber(view, pos, check);
       if (refused) return refused;
-      pos += token.size;
+      pos += size;
       continue;
     }
-    if (pos + token.header > end) return 'truncated';
-    const length = token.header === 0 ? token.inline : token.header === 1 ? view.getUint8(pos) : token.header === 2 ? view.getUint16(pos) : view.getUint32(pos);
-    pos += token.header;
-    if (token.kind === 'str') {
+    const length = size === 0 ? inlineOf[token]! : size === 1 ? bytes[pos]! : size === 2 ? view.getUint16(pos) : view.getUint32(pos);
+    pos += size;
+    if (kind === STR) {
       if (pos + length > end) return 'truncated';
       if (isKey && length === PROTO_KEY.length && PROTO_KEY.every((byte, i) => bytes[pos + i] === byte)) return 'the key __proto__ is not allowed';
       pos += length;
       continue;
     }
-    const items = token.kind === 'map' ? 2 * length : length;
+    const items = kind === MAP ? 2 * length : length;
     if (items > end - pos) return 'a container announces more items than there are bytes';
-    if (remaining.length > maxDepth) return `nested deeper than ${maxDepth}`;
-    remaining.push(items);
-    isMap.push(token.kind === 'map');
+    if (top + 1 > maxDepth) return `nested deeper than ${maxDepth}`;
+    top += 1;
+    remaining[top] = items;
+    isMap[top] = kind === MAP;
   }
   return pos === end ? undefined : 'bytes left over after the frame';
 }
 
-function checkNumber(view: DataView, pos: number, check: 'float32' | 'float64' | 'uint64' | 'int64'): string | undefined {
+function checkNumber(view: DataView, pos: number, check: Check): string | undefined {
   if (check === 'float32' || check === 'float64') {
     return Number.isFinite(check === 'float32' ? view.getFloat32(pos) : view.getFloat64(pos)) ? undefined : 'NaN and Infinity are not allowed';
   }

@@ -202,16 +202,22 @@ function parseCommand(frame: Record<string, unknown>): ParsedFrame<CmdFrame> {
  * its `to` names (its payload's challengeId is filled in from `to`, or must equal it).
  */
 export function checkCommandTarget(command: ValidCommand): Checked<ValidCommand> {
-  const [kind, targetId] = command.to.split('/') as [string, string];
-  if (commandTarget[command.type] !== kind) {
+  if (!aimsAt(command.to, commandTarget[command.type])) {
+    const [kind] = command.to.split('/') as [string];
     return { ok: false, code: ErrorCode.COMMAND_UNKNOWN, message: `${command.type} is not a command of ${kind} actors` };
   }
   if (command.type !== 'challenge.create') return { ok: true, value: command };
+  const [, targetId] = command.to.split('/') as [string, string];
   const given = command.payload.challengeId;
   if (given !== undefined && given !== targetId) {
     return { ok: false, code: ErrorCode.COMMAND_INVALID, message: `payload.challengeId must be ${targetId}, the id in "to"` };
   }
   return { ok: true, value: { ...command, payload: { ...command.payload, challengeId: targetId } } };
+}
+
+/** Whether `to` names an actor of type `kind`: `to.split('/')[0] === kind`, without splitting `to` for every command. */
+function aimsAt(to: string, kind: string): boolean {
+  return to.startsWith(kind) && (to.length === kind.length || to.charCodeAt(kind.length) === 0x2f); // '/'
 }
 
 /** Checks a decoded frame from the server (the SDK's side). Never throws. */

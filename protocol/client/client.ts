@@ -130,20 +130,21 @@ export class GamifierClient {
    */
   send<T extends ClientCommandType>(command: CommandInput<T>, options: { timeoutMs?: number } = {}): Promise<CommandResult> {
     const id = command.id ?? this.options.newId?.() ?? globalThis.crypto.randomUUID();
-    const fail = (code: ErrorCode, message: string): CommandResult => ({ status: 'error', id, code, message });
-    if (this.state === 'closed') return Promise.resolve(fail(ErrorCode.CONNECTION_CLOSED, 'the client is closed'));
+    if (this.state === 'closed') return Promise.resolve(failure(id, ErrorCode.CONNECTION_CLOSED, 'the client is closed'));
     const checked = validateClientCommand({ id, to: command.to, type: command.type, payload: command.payload });
     const target = checked.ok ? checkCommandTarget(checked.value) : checked;
-    if (!target.ok) return Promise.resolve(fail(target.code, target.message));
-    const frame: CmdFrame = { t: 'cmd', ...target.value };
-    const size = byteLength(this.codec.encode(frame));
-    if (size > this.limits.maxFrameBytes) {
-      return Promise.resolve(fail(ErrorCode.FRAME_TOO_LARGE, `the command takes ${size} bytes; the limit is ${this.limits.maxFrameBytes}`));
-    }
+    if (!target.ok) return Promise.resolve(failure(id, target.code, target.message));
+    const { to, type, payload } = target.value;
+    const frame: CmdFrame = { t: 'cmd', id, to, type, payload };
+    // Encoded once: the bytes whose size is checked are the bytes sent (a resend after a reconnection encodes again).
+    const data = this.codec.encode(frame);
+    const max = this.limits.maxFrameBytes;
+    const size = oversize(data, max);
+    if (size !== undefined) return Promise.resolve(failure(id, ErrorCode.FRAME_TOO_LARGE, `the command takes ${size} bytes; the limit is ${max}`));
     const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs ?? 10_000;
     const sentBefore = this.pending.has(id);
-    const result = this.pending.wait(frame, timeoutMs, () => fail(ErrorCode.COMMAND_TIMEOUT, `no answer within ${timeoutMs} ms`));
-    if (!sentBefore) this.transmit(frame);
+    const result = this.pending.wait(frame, timeoutMs, () => failure(id, ErrorCode.COMMAND_TIMEOUT, `no answer within ${timeoutMs} ms`));
+    if (!sentBefore) this.transmit(frame, data);
     return result;
   }
 
@@ -189,7 +190,9 @@ export class GamifierClient {
       this.finish(new ClientError(ErrorCode.CONNECTION_CLOSED, `cannot connect to ${this.options.url}: ${(error as Error).message}`));
       return;
     }
-    socket.binaryType = 'arraybuffer';
+    // `ws` hands binary messages over as Buffers by default ('nodebuffer'), which the codec reads in
+    // place; 'arraybuffer' would make it copy every message. Browsers default to Blobs, read only asynchronously.
+    if (socket.binaryType !== 'nodebuffer') socket.binaryType = 'arraybuffer';
     socket.onopen = () => void this.hello(socket);
     socket.onmessage = (event) => this.receive(socket, event.data);
     socket.onclose = (event) => this.closed(socket, event.code, event.reason);
@@ -322,10 +325,13 @@ export class GamifierClient {
     }, interval);
   }
 
-  /** Sends a frame on a welcomed connection; otherwise it is sent (or superseded) after the next welcome. */
-  private transmit(frame: ClientFrame): void {
+  /**
+   * Sends a frame (or `data`, the frame already encoded) on a welcomed connection; otherwise it is
+   * sent (or superseded) after the next welcome.
+   */
+  private transmit(frame: ClientFrame, data?: Uint8Array | string): void {
     const socket = this.socket;
-    if (socket && this.session && socket.readyState === OPEN) socket.send(this.codec.encode(frame));
+    if (socket && this.session && socket.readyState === OPEN) socket.send(data ?? this.codec.encode(frame));
   }
 
   /** Stops the timers of a connection (not the reconnection timer, which starts the next one). */
@@ -347,5 +353,14 @@ export class GamifierClient {
   }
 }
 
+const failure = (id: string, code: ErrorCode, message: string): CommandResult => ({ status: 'error', id, code, message });
+
 const utf8 = new TextEncoder();
-const byteLength = (data: Uint8Array | string) => (typeof data === 'string' ? utf8.encode(data).byteLength : data.byteLength);
+
+/** The size of an encoded frame larger than `max` bytes; undefined when it fits. */
+function oversize(data: Uint8Array | string, max: number): number | undefined {
+  // A UTF-16 unit takes at most 3 UTF-8 bytes: a string that short fits without being counted.
+  if (typeof data === 'string' && data.length * 3 <= max) return undefined;
+  const size = typeof data === 'string' ? utf8.encode(data).byteLength : data.byteLength;
+  return size > max ? size : undefined;
+}

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { connect, ClientError, CloseCode, ErrorCode, type ClientOptions, type GamifierClient, type Watch, type WatchItem } from '../client/index.js';
+import { connect, ClientError, CloseCode, ErrorCode, type ClientOptions, type GamifierClient, type Watch, type WatchItem, type WebSocketLike } from '../client/index.js';
 import { Subprotocol } from '../codecs.js';
 import type { SubFrame } from '../frames.js';
 import { FakeServer } from './fake-server.js';
@@ -51,6 +51,20 @@ describe('the client SDK against a server over real sockets', () => {
     expect([...server.connections].map((connection) => connection.codec.subprotocol).sort()).toEqual([Subprotocol.json, Subprotocol.msgpack]);
   });
 
+  it("works with a browser's WebSocket, which hands binary messages over as Blobs unless asked for ArrayBuffers", async () => {
+    const received: string[] = [];
+    class BrowserLikeWebSocket extends WebSocket {
+      constructor(url: string, protocols: string | string[]) {
+        super(url, protocols);
+        (this as WebSocketLike).binaryType = 'blob'; // ws' typings predate its Blob support
+        this.addEventListener('message', (event) => received.push(Object.prototype.toString.call(event.data)));
+      }
+    }
+    const client = await open({ WebSocket: BrowserLikeWebSocket });
+    expect(await client.send(water('c1'))).toEqual({ status: 'ok', id: 'c1', version: 1, duplicate: false });
+    expect(new Set(received)).toEqual(new Set(['[object ArrayBuffer]']));
+  });
+
   it('sends a command and resolves with its ack; the same id again is a duplicate, applied once', async () => {
     const client = await open();
     expect(await client.send(water('c1'))).toEqual({ status: 'ok', id: 'c1', version: 1, duplicate: false });
@@ -80,6 +94,23 @@ describe('the client SDK against a server over real sockets', () => {
     const big = await client.send({ to: 'user/u1', type: 'meal.log', payload: { mealId: 'm1', mealType: 'lunch', eatenAt: 1, foods } });
     expect(big).toMatchObject({ status: 'error', code: ErrorCode.FRAME_TOO_LARGE });
     expect(server.frames().filter((frame) => frame.t === 'cmd')).toEqual([]);
+  });
+
+  it('measures a JSON command in UTF-8 bytes, not characters, against the limit', async () => {
+    const payload = { mealId: 'm1', mealType: 'lunch' as const, eatenAt: 1, foods: [{ name: 'é'.repeat(60), quantity: 1, unit: 'g', calories: 1, proteinG: 1, carbsG: 1, fatG: 1 }] };
+    const text = JSON.stringify({ t: 'cmd', id: 'c1', to: 'user/u1', type: 'meal.log', payload });
+    const bytes = new TextEncoder().encode(text).byteLength;
+    server.limits = { ...server.limits, maxFrameBytes: bytes - 1 };
+    const client = await open({ protocol: 'json' });
+    expect(text.length).toBeLessThan(bytes - 1);
+    expect(await client.send({ id: 'c1', to: 'user/u1', type: 'meal.log', payload })).toMatchObject({
+      status: 'error',
+      code: ErrorCode.FRAME_TOO_LARGE,
+      message: `the command takes ${bytes} bytes; the limit is ${bytes - 1}`,
+    });
+    server.limits = { ...server.limits, maxFrameBytes: bytes };
+    const fits = await open({ protocol: 'json' });
+    expect(await fits.send({ id: 'c2', to: 'user/u1', type: 'meal.log', payload })).toMatchObject({ status: 'ok' });
   });
 
   it('gives up waiting after the timeout with COMMAND_TIMEOUT', async () => {

@@ -31,6 +31,18 @@ describe.each(codecs)('the $subprotocol codec', (codec) => {
     );
   });
 
+  it('decodes a frame lying inside a larger buffer, as a socket hands it over, reading no byte beyond it', () => {
+    const frame = { t: 'evt', topic: 'user/u1', version: 3, event: { type: 'test.applied', data: { id: 'c1', ml: 250.5 } } } as const;
+    const encoded = codec.encode(frame);
+    const bytes = typeof encoded === 'string' ? new TextEncoder().encode(encoded) : encoded;
+    const chunk = new Uint8Array(bytes.byteLength + 16).fill(0xc1); // a byte neither codec accepts
+    chunk.set(bytes, 7);
+    for (const view of [Buffer.from(chunk.buffer, 7, bytes.byteLength), new Uint8Array(chunk.buffer, 7, bytes.byteLength), new DataView(chunk.buffer, 7, bytes.byteLength)]) {
+      expect(codec.decode(view)).toEqual({ ok: true, value: frame });
+    }
+    expect(codec.decode(Buffer.from(chunk.buffer, 7, bytes.byteLength - 1))).toMatchObject({ ok: false, code: ErrorCode.FRAME_INVALID });
+  });
+
   it('encodes binary frames for msgpack and text frames for JSON', () => {
     const encoded = codec.encode({ t: 'ping', n: 1 });
     expect(typeof encoded === 'string').toBe(!codec.binary);
