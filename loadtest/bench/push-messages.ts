@@ -13,8 +13,11 @@ export type PushPlan =
    * 1/pace s after it was sent (0: at once).
    */
   | { mode: 'commands'; socketUrl: string; userIds: string[]; pacePerSecond: number }
-  /** (c) SDK clients that only watch `leaderboard/global`, timing the changes of `changers`. */
-  | { mode: 'watchers'; socketUrl: string; userIds: string[]; changers: string[] };
+  /**
+   * (c) Clients that only watch `leaderboard/global`, timing the changes of `changers`: SDK
+   * clients, or lean ones (`ws` and the protocol's codec, each frame decoded and checked).
+   */
+  | { mode: 'watchers'; socketUrl: string; userIds: string[]; changers: string[]; client: 'sdk' | 'lean' };
 
 /** The measured part of a closed loop: `warmupS` whole seconds after `zeroMs` (epoch ms), then `seconds`. */
 export interface LoopWindow {

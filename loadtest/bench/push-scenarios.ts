@@ -23,6 +23,8 @@ export interface PushSettings {
   rounds: number;
   /** Commands a second each client of (b) and (d) sends at most (0: as fast as acks come back). */
   pacePerSecond: number;
+  /** What watches in (c): lean clients (ws and the codec) or the SDK. */
+  watcherClient: 'lean' | 'sdk';
   /** A fresh schema per server, dropped by the caller afterwards. */
   schema(key: string): string;
 }
@@ -198,7 +200,13 @@ export async function leaderboardFanout(settings: PushSettings): Promise<FanoutR
       if (registered.status !== 'ok') throw new Error(`cannot register ${userId}: ${registered.code} ${registered.message}`);
     }
     const userIds = Array.from({ length: settings.watchers }, (_, i) => `w${i}`);
-    const plans: PushPlan[] = deal(userIds, settings.workers).map((share) => ({ mode: 'watchers', socketUrl, userIds: share, changers }));
+    const plans: PushPlan[] = deal(userIds, settings.workers).map((share) => ({
+      mode: 'watchers',
+      socketUrl,
+      userIds: share,
+      changers,
+      client: settings.watcherClient,
+    }));
     const { fleet, connected, failed } = await Fleet.start(plans, 180_000);
     try {
       await sleep(1_000); // the registrations' own pushes, if any, are out of the way

@@ -1,5 +1,7 @@
 import WebSocket from 'ws';
 import { GamifierClient } from '../../protocol/client/index.js';
+import { createCodec, Subprotocol } from '../../protocol/codecs.js';
+import { parseServerFrame } from '../../protocol/frames.js';
 import { Auth } from '../../server/auth.js';
 import { developmentSecrets } from '../../server/config.js';
 import type { ErrorTally } from '../generator/messages.js';
@@ -197,7 +199,7 @@ interface Arrivals {
 async function watchers(plan: Extract<PushPlan, { mode: 'watchers' }>): Promise<FromPushWorker> {
   const changers = new Set(plan.changers);
   const arrivals = new Map<string, Arrivals>();
-  const clients: GamifierClient[] = [];
+  const clients: Array<{ close(): Promise<void> }> = [];
   const report = (changer: string) => {
     const seen = arrivals.get(changer) ?? { count: 0, firstMs: NaN, lastMs: NaN, reported: false };
     seen.reported = true;
@@ -211,37 +213,60 @@ async function watchers(plan: Extract<PushPlan, { mode: 'watchers' }>): Promise<
     if (seen.count === clients.length && !seen.reported) report(changer);
   };
 
-  const opened = await openAll(plan.userIds, async (userId) => {
+  // Which changers each watcher has seen earn points: the first push that shows it is the one timed.
+  const rowsSeen = (seen: Set<string>, data: unknown, at: number) => {
+    const rows = (data as { upsert?: Array<{ userId: string; points: number }> }).upsert ?? [];
+    for (const row of rows) {
+      if (row.points > 0 && changers.has(row.userId) && !seen.has(row.userId)) {
+        seen.add(row.userId);
+        arrived(row.userId, at);
+      }
+    }
+  };
+  const openSdk = async (userId: string) => {
     const client = new GamifierClient({ url: plan.socketUrl, token: () => tokenFor(userId), WebSocket: PlainWebSocket, connectTimeoutMs: 60_000 });
     try {
       await client.opened;
     } catch {
       return false;
     }
-    // Which changers this watcher has seen earn points: the first push that shows it is the one timed.
     const seen = new Set<string>();
     const snapped = new Promise<boolean>((resolve) => {
       client.watch('leaderboard/global', {
-        onItem: (item) => {
-          if (item.kind === 'snap') return resolve(true);
-          const at = epochNow();
-          const rows = (item.event.data as { upsert?: Array<{ userId: string; points: number }> }).upsert ?? [];
-          for (const row of rows) {
-            if (row.points > 0 && changers.has(row.userId) && !seen.has(row.userId)) {
-              seen.add(row.userId);
-              arrived(row.userId, at);
-            }
-          }
-        },
+        onItem: (item) => (item.kind === 'snap' ? resolve(true) : rowsSeen(seen, item.event.data, epochNow())),
         onEnd: () => resolve(false),
       });
     });
-    clients.push(client);
+    clients.push({ close: () => client.close() });
     return snapped;
-  });
+  };
+  const openLean = async (userId: string) => {
+    const socket = new WebSocket(plan.socketUrl, [Subprotocol.msgpack], { perMessageDeflate: false });
+    clients.push({ close: async () => socket.terminate() });
+    const seen = new Set<string>();
+    const token = await tokenFor(userId);
+    return new Promise<boolean>((resolve) => {
+      socket.once('open', () => socket.send(codec.encode({ t: 'hello', token })));
+      socket.once('close', () => resolve(false));
+      socket.on('error', () => resolve(false));
+      socket.on('message', (data: Buffer) => {
+        const decoded = codec.decode(data);
+        const parsed = decoded.ok ? parseServerFrame(decoded.value) : decoded;
+        if (!parsed.ok) return failures.push(parsed.message);
+        const frame = parsed.value;
+        if (frame.t === 'welcome') socket.send(codec.encode({ t: 'sub', topic: 'leaderboard/global' }));
+        else if (frame.t === 'snap' && frame.topic === 'leaderboard/global') resolve(true);
+        else if (frame.t === 'evt' && frame.topic === 'leaderboard/global') rowsSeen(seen, frame.event.data, epochNow());
+      });
+    });
+  };
+  const codec = createCodec(Subprotocol.msgpack);
+  const failures: string[] = [];
+  const opened = await openAll(plan.userIds, plan.client === 'lean' ? openLean : openSdk);
   role = {
     report,
     close: async () => {
+      if (failures.length > 0) console.error(`watchers: ${failures.length} frames refused, e.g. ${failures[0]}`);
       await Promise.all(clients.map((client) => client.close()));
     },
   };

@@ -12,6 +12,9 @@ const usage = `npm run bench push -- [--clients N] [--pace N] [--watchers N] [--
   --pace N       commands a second each client of (b) and (d) sends at most, waiting for each ack
                  (default 10: 1000 clients offer the 10,000/s of the target); 0: as fast as acks return
   --watchers N   watchers of leaderboard/global in (c) (default 10000)
+  --watcher-client lean|sdk
+                 (c)'s watchers: lean clients, ws and the protocol's codec, each frame decoded and checked
+                 (default: they are instruments, and on this machine they share the server's cores), or SDK clients
   --seconds N    measured seconds of (a), (b) and (d), after a warm-up (default 10)
   --only list    run only these: a (uWS echo ceiling), b (SDK commands, uWS), c (leaderboard fan-out), d (b on ws)
   DATABASE_URL   the PostgreSQL the servers use (default postgres://postgres@127.0.0.1:5432/postgres);
@@ -41,6 +44,7 @@ export async function run(args: readonly string[]): Promise<number> {
       clients: { type: 'string', default: '1000' },
       pace: { type: 'string', default: '10' },
       watchers: { type: 'string', default: '10000' },
+      'watcher-client': { type: 'string', default: 'lean' },
       seconds: { type: 'string', default: '10' },
       only: { type: 'string', default: 'a,b,c,d' },
       help: { type: 'boolean', short: 'h' },
@@ -53,7 +57,7 @@ export async function run(args: readonly string[]): Promise<number> {
   const pace = Number(values.pace);
   const only = values.only.split(',').map((key) => key.trim());
   const valid = (n: number) => Number.isInteger(n) && n >= 1;
-  if (!valid(clients) || !valid(watchers) || !valid(seconds) || !(pace >= 0) || !only.every((key) => key in scenarios)) return console.error(usage), 2;
+  if (!valid(clients) || !valid(watchers) || !valid(seconds) || !(pace >= 0) || !['lean', 'sdk'].includes(values['watcher-client']) || !only.every((key) => key in scenarios)) return console.error(usage), 2;
   const chosen = (Object.keys(scenarios) as Key[]).filter((key) => only.includes(key));
 
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -67,6 +71,7 @@ export async function run(args: readonly string[]): Promise<number> {
     workers: Math.max(2, os.availableParallelism()),
     rounds: 5,
     pacePerSecond: pace,
+    watcherClient: values['watcher-client'] as 'lean' | 'sdk',
     schema: (key) => {
       const schema = `bench_push_${key}_${process.pid}`;
       schemas.push(schema);
@@ -83,7 +88,7 @@ export async function run(args: readonly string[]): Promise<number> {
     console.log(`postgresql: ${server!.version} (synchronous_commit=${server!.sync}, fsync=${server!.fsync}); open files: ${openFilesLimit()}`);
     console.log(
       `setup: ${clients} clients in (a)/(b)/(d), ${formatNumber(watchers)} watchers in (c), over ${settings.workers} client worker processes; ` +
-        `${settings.warmupS} s warm-up + ${seconds} s measured; (c) ${settings.rounds} rounds; ` +
+        `${settings.warmupS} s warm-up + ${seconds} s measured; (c) ${settings.rounds} rounds, ${settings.watcherClient === 'lean' ? 'lean watchers (ws + codec)' : 'SDK watchers'}; ` +
         (pace > 0
           ? `(b)/(d) clients paced at ${formatNumber(pace)} commands/s each, the next one sent once the last is acknowledged (offered ${formatNumber(pace * clients)}/s)`
           : '(b)/(d) clients unpaced: each sends its next command the moment the last is acknowledged'),
