@@ -37,7 +37,7 @@ export async function openStore(config: StoreConfig): Promise<OpenStore> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
   const schema = config.schema ? { schema: config.schema } : {};
   const writers = Math.max(1, Math.min(config.writerConnections ?? 2, Math.floor(config.poolSize / 2)));
-  const sql = embedded ? connect(embedded.connection, { max: 1 }) : connect(config.databaseUrl!, { max: Math.max(1, config.poolSize - writers), ...schema });
+  const sql = embedded ? connect(embedded.connection, { max: 1, settings: { plan_cache_mode: 'force_generic_plan' } }) : connect(config.databaseUrl!, { max: Math.max(1, config.poolSize - writers), ...schema });
   // The batch statement is prepared once per connection, and its plan must be made once too: left
   // to choose, PostgreSQL planned it afresh at nearly every execution (each batch's arrays look
   // different to the planner), about 400 µs of backend CPU per batch, which at moderate load (a
