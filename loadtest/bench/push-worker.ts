@@ -240,12 +240,11 @@ async function watchers(plan: Extract<PushPlan, { mode: 'watchers' }>): Promise<
     clients.push({ close: () => client.close() });
     return snapped;
   };
-  const openLean = async (userId: string) => {
+  const openLeanOnce = async (userId: string) => {
     const socket = new WebSocket(plan.socketUrl, [Subprotocol.msgpack], { perMessageDeflate: false });
-    clients.push({ close: async () => socket.terminate() });
     const seen = new Set<string>();
     const token = await tokenFor(userId);
-    return new Promise<boolean>((resolve) => {
+    const snapped = await new Promise<boolean>((resolve) => {
       socket.once('open', () => socket.send(codec.encode({ t: 'hello', token })));
       socket.once('close', () => resolve(false));
       socket.on('error', () => resolve(false));
@@ -259,6 +258,17 @@ async function watchers(plan: Extract<PushPlan, { mode: 'watchers' }>): Promise<
         else if (frame.t === 'evt' && frame.topic === 'leaderboard/global') rowsSeen(seen, frame.event.data, epochNow());
       });
     });
+    if (snapped) clients.push({ close: async () => socket.terminate() });
+    else socket.terminate();
+    return snapped;
+  };
+  // A connection refused under the connection storm is tried again, as the SDK's would be.
+  const openLean = async (userId: string) => {
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      if (await openLeanOnce(userId)) return true;
+      await sleep(200 * attempt);
+    }
+    return false;
   };
   const codec = createCodec(Subprotocol.msgpack);
   const failures: string[] = [];
