@@ -54,7 +54,7 @@ export async function openStore(config: StoreConfig): Promise<OpenStore> {
     // instead of idling while this process settles the first and forms the next.
     const options: PostgresEventStoreOptions = embedded
       ? { maxInFlightBatches: 1 }
-      : { writer: writer!, maxInFlightBatches: 2 * writers, notifyChannel: `gamifier_events${config.schema ? `_${config.schema}` : ''}`.slice(0, 63) };
+      : { writer: writer!, writerConnections: writers, maxInFlightBatches: 2 * writers, notifyChannel: `gamifier_events${config.schema ? `_${config.schema}` : ''}`.slice(0, 63) };
     if (config.upcasters) options.upcasters = config.upcasters;
     const store = await PostgresEventStore.open(sql, options);
     return {

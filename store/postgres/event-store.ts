@@ -33,6 +33,8 @@ export interface PostgresEventStoreOptions {
   maxBatchEvents?: number;
   /** Connections that write the append batches; the store's own pool when absent. */
   writer?: Sql;
+  /** How many connections `writer` has (default: one per batch in flight, no pipelining). */
+  writerConnections?: number;
   /** LISTEN/NOTIFY channel that wakes tails on other nodes; off where only one process writes. */
   notifyChannel?: string;
   upcasters?: Upcasters;
@@ -76,6 +78,7 @@ export class PostgresEventStore implements EventStore {
     const writer = new BatchWriter(options.writer ?? sql, options.notifyChannel);
     this.commits = new GroupCommit((batch) => writer.write(batch), {
       maxInFlight: options.maxInFlightBatches ?? 2,
+      connections: options.writerConnections ?? options.maxInFlightBatches ?? 2,
       maxBatchEvents: options.maxBatchEvents ?? 4_000,
       minSplitEvents: 64,
     });

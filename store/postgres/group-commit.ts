@@ -7,8 +7,14 @@ export interface Batchable {
 }
 
 export interface GroupCommitOptions {
-  /** Batches written at once; each holds a connection. */
+  /** Batches written at once, on `connections` connections. */
   maxInFlight: number;
+  /**
+   * Connections that write. Beyond one batch per connection, a batch queues on a busy connection
+   * (pipelined) only when at least `minSplitEvents` wait: that keeps a backend busy under load,
+   * but at a light load a batch sent behind another would wait for it, for no gain.
+   */
+  connections: number;
   /** Upper bound of events in one batch. */
   maxBatchEvents: number;
   /** Waiting events are shared among free connections only in batches of at least this many. */
@@ -70,6 +76,7 @@ export class GroupCommit<Item extends Batchable> {
       // appends that waited together tend to come back together, so the lockstep would last.
       const free = this.options.maxInFlight - this.inFlight;
       const queued = this.queue.reduce((sum, item) => sum + item.eventCount, 0);
+      if (this.inFlight >= this.options.connections && queued < this.options.minSplitEvents) break;
       const share = Math.max(this.options.minSplitEvents, Math.ceil(queued / free));
       const batch = this.take(Math.min(this.options.maxBatchEvents, share));
       if (batch.length === 0) break;

@@ -15,7 +15,7 @@ describe('group commit', () => {
         written.push(batch.map((i) => i.name));
         await new Promise((resolve) => setImmediate(resolve));
       },
-      { maxInFlight: 1, maxBatchEvents: 10, minSplitEvents: 1 },
+      { maxInFlight: 1, connections: 1, maxBatchEvents: 10, minSplitEvents: 1 },
     );
     // In one tick: x fits, s's big append does not, and s's small one must not overtake it.
     commits.submit(item('x', 'x', 5));
@@ -33,6 +33,7 @@ describe('group commit', () => {
     const written: string[][] = [];
     const commits = new GroupCommit<Item>(async (batch) => void written.push(batch.map((i) => i.name)), {
       maxInFlight: 2,
+      connections: 2,
       maxBatchEvents: 1_000,
       minSplitEvents: 64,
     });
@@ -40,5 +41,30 @@ describe('group commit', () => {
     await commits.close();
     expect(written).toHaveLength(1);
     expect(written[0]).toHaveLength(20);
+  });
+
+  it('queues a batch behind a busy connection only when enough waits to be worth it', async () => {
+    const started: string[][] = [];
+    const finish: Array<() => void> = [];
+    const commits = new GroupCommit<Item>(
+      (batch) => {
+        started.push(batch.map((i) => i.name));
+        return new Promise<void>((resolve) => finish.push(resolve));
+      },
+      { maxInFlight: 2, connections: 1, maxBatchEvents: 100, minSplitEvents: 4 },
+    );
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    commits.submit(item('first', 'a', 1));
+    await tick();
+    // The one connection is busy: two waiting events do not go out behind it…
+    commits.submit(item('small', 'b', 2));
+    await tick();
+    expect(started).toEqual([['first']]);
+    // …but five do, pipelined on it.
+    commits.submit(item('big', 'c', 3));
+    await tick();
+    expect(started).toEqual([['first'], ['small', 'big']]);
+    finish.forEach((resolve) => resolve());
+    await commits.close();
   });
 });
