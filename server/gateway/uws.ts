@@ -40,7 +40,15 @@ class Outbox {
   private readonly flushAll = () => {
     this.scheduled = false;
     const connections = this.queued.splice(0);
-    for (const connection of connections) connection.flush();
+    for (const connection of connections) {
+      // One socket's fault (uWS throws on a socket it closed without telling us) must not keep
+      // the others' output, nor escape this callback and end the process.
+      try {
+        connection.flush();
+      } catch {
+        connection.lost();
+      }
+    }
   };
 
   add(connection: UwsConnection): void {
@@ -198,6 +206,15 @@ class UwsConnection implements Connection {
     // send() keeps the queue within uWS's ceiling, so this is not expected; if uWS counts
     // otherwise, a frame is lost and the client must not go on as if it were not.
     if (dropped) this.data.handler?.overflowed();
+  }
+
+  /** The socket failed under a write: it is treated as closed by the peer. */
+  lost(): void {
+    if (this.data.closed) return;
+    this.data.closed = true;
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.data.handler?.closed(1006, 'write failed');
   }
 
   close(code: number, reason: string): void {
