@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import postgres from 'postgres';
 import { ActorRuntime, foldEvents, type CommandEnvelope } from '../../actors/runtime/index.js';
 import { counterType } from '../../actors/runtime/tests/counter.js';
 import { NO_STREAM, openStore, type NewEvent, type OpenStore } from '../../store/index.js';
+import { collectGarbage } from './gc.js';
 import { closedLoop, openLoop, type Window } from './loops.js';
 import { formatNumber, formatTable, Latency, median } from './stats.js';
 import { scenarios, storeBenchSettings } from './store-scenarios.js';
@@ -95,16 +94,14 @@ async function activation(opened: OpenStore, samples: { fromSnapshot: number; fu
 
 /** (e) Heap per active actor: activate `count` actors (one event each) and weigh the heap. */
 async function heapPerActor(opened: OpenStore, count: number) {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
   const runtime = new ActorRuntime([benchType()], { store: opened.store, background: false, settings: { maxActive: count * 2 } });
   try {
-    gc();
+    collectGarbage();
     const before = process.memoryUsage().heapUsed;
     for (let i = 0; i < count; i += 2_000) {
       await Promise.all(Array.from({ length: Math.min(2_000, count - i) }, (_, j) => check(runtime.send(add(`counter/e${i + j}`)))));
     }
-    gc();
+    collectGarbage();
     const after = process.memoryUsage().heapUsed;
     return { active: runtime.stats().active, bytesPerActor: (after - before) / runtime.stats().active };
   } finally {
@@ -144,6 +141,13 @@ export async function run(args: readonly string[]): Promise<number> {
     schemas.push(schema);
     return openStore({ databaseUrl, dataDir: 'memory', poolSize: 10, schema });
   };
+  // Before each scenario, what the last one wrote goes (dropped, not left for autovacuum to work
+  // through during the next one), the database checkpoints, and this process collects.
+  const fresh = async () => {
+    for (const schema of schemas.splice(0)) await admin.unsafe(`drop schema if exists ${schema} cascade`);
+    await admin.unsafe('checkpoint').catch(() => undefined);
+    collectGarbage();
+  };
   console.log(`setup: ${actors} actors, 256 concurrent senders in (b), pool 10; ${seconds} s measured per run, ${runs} runs\n`);
   try {
     const append: number[] = [];
@@ -153,13 +157,16 @@ export async function run(args: readonly string[]): Promise<number> {
     const cpu: number[] = [];
     const appendScenario = scenarios.find((scenario) => scenario.key === 'append')!;
     for (let round = 1; round <= runs; round++) {
+      await fresh();
       const schema = `bench_actors_append_${process.pid}_${round}`;
       schemas.push(schema);
       append.push((await appendScenario.run(storeSettings, schema)).eventsPerSecond);
+      await fresh();
       const openedB = await open(`b${round}`);
       const b = await runtimeThroughput(openedB, actors, window).finally(() => openedB.close());
       throughput.push(b.perSecond);
       cpu.push(b.cpuShare);
+      await fresh();
       const openedC = await open(`c${round}`);
       const c = await runtimeLatency(openedC, actors, Math.round(b.perSecond / 2), window).finally(() => openedC.close());
       p50.push(c.latency.percentile(50));
@@ -170,8 +177,10 @@ export async function run(args: readonly string[]): Promise<number> {
       );
     }
     const dSamples = { fromSnapshot: 500, fullReplay: 50 };
+    await fresh();
     const openedD = await open('d');
     const d = await activation(openedD, dSamples).finally(() => openedD.close());
+    await fresh();
     const openedE = await open('e');
     const e = await heapPerActor(openedE, active).finally(() => openedE.close());
 

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { scenarios, storeBenchSettings, type Figures } from './store-scenarios.js';
+import { collectGarbage } from './gc.js';
 import { formatNumber, formatTable, median } from './stats.js';
 
 const usage = `npm run bench store -- [--seconds N] [--runs N] [--only naive,raw,append,latency,pglite]
@@ -77,6 +78,7 @@ export async function run(args: readonly string[]): Promise<number> {
       for (const scenario of chosen) {
         const schema = `bench_store_${scenario.key}_${process.pid}_${round}`;
         await checkpoint();
+        collectGarbage();
         try {
           const figures = await scenario.run(settings, schema);
           results.get(scenario.key)!.push(figures);
