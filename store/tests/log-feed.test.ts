@@ -46,6 +46,14 @@ async function collect(feed: LogFeed, from: LogCursor, count: number, options: {
   return { positions: seen.map((e) => e.position), types: seen.map((e) => e.type), batches };
 }
 
+/** Appends `count` events a millisecond apart, as a live log grows while tails follow it. */
+async function appendOneByOne(log: MemoryLog, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    log.append('t');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('the shared log feed', () => {
@@ -75,10 +83,7 @@ describe('the shared log feed', () => {
     const head = collect(feed, { txId: 40, position: 40 }, 20);
     // …and this one starts from the beginning, far behind its 5-event window.
     const behind = collect(feed, LOG_START, 60, { limit: 7 });
-    for (let i = 0; i < 20; i++) {
-      log.append('t');
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+    await appendOneByOne(log, 20);
     const [h, b] = await Promise.all([head, behind]);
     expect(h.positions).toEqual(range(41, 60));
     expect(b.positions).toEqual(range(1, 60));
@@ -92,10 +97,7 @@ describe('the shared log feed', () => {
     const rebuild = collect(feed, LOG_START, 120, { limit: 10 });
     await new Promise((resolve) => setTimeout(resolve, 5));
     const live = collect(feed, { txId: 100, position: 100 }, 20);
-    for (let i = 0; i < 20; i++) {
-      log.append('t');
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+    await appendOneByOne(log, 20);
     const [r, l] = await Promise.all([rebuild, live]);
     expect(r.positions).toEqual(range(1, 120));
     expect(l.positions).toEqual(range(101, 120));
