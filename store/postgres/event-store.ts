@@ -218,7 +218,7 @@ export class PostgresEventStore implements EventStore {
 
   async loadLatest<State = unknown>(streamId: StreamId, schemaVersion: number): Promise<LatestState<State>> {
     streamTypeOf(streamId);
-    // One statement: the snapshot's row (position null) first, then the events after it.
+    // One statement: the snapshot's row (position null), then the events after it in version order.
     const text = `
       with snap as materialized (
         select version, state, created_at from snapshots where stream_id = $1 and schema_version = $2
@@ -235,12 +235,13 @@ export class PostgresEventStore implements EventStore {
     } catch (error) {
       throw storeError(error, `loading ${streamId}`);
     }
-    const first = rows[0];
-    const snapshot: Snapshot<State> | undefined =
-      first && first.position === null
-        ? { streamId, version: first.version, schemaVersion, state: first.data as State, createdAt: first.created_at }
-        : undefined;
-    return { snapshot, events: (snapshot ? rows.slice(1) : rows).map((row) => this.toRecorded(row)) };
+    // The snapshot's row is the one without a position (first, as PostgreSQL appends, but not relied upon).
+    const snapped = rows.find((row) => row.position === null);
+    const snapshot: Snapshot<State> | undefined = snapped
+      ? { streamId, version: snapped.version, schemaVersion, state: snapped.data as State, createdAt: snapped.created_at }
+      : undefined;
+    const events = snapped ? rows.filter((row) => row !== snapped) : rows;
+    return { snapshot, events: events.map((row) => this.toRecorded(row)) };
   }
 
   async loadCheckpoint(name: string): Promise<LogCursor> {
