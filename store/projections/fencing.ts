@@ -1,6 +1,5 @@
 import { compareCursor } from '../postgres/cursor.js';
 import type { LogCursor, Transaction } from '../types.js';
-import { lockRow } from './generations.js';
 
 /** The generation a projector writes was swapped out or discarded: it must stop writing it. */
 export class GenerationRetiredError extends Error {
@@ -46,17 +45,26 @@ export interface Fence {
  * commit in between, and the checkpoint row (exclusive) so that two projectors of one
  * generation — two nodes, or a restart racing the old loop — never both apply the same batch:
  * the second finds the checkpoint moved, rolls back, and resumes from the new one.
+ *
+ * The transaction commits without waiting for its WAL to reach the disk (synchronous_commit
+ * off, for this transaction only): a read model is derived from the log, and its rows and its
+ * checkpoint commit or vanish together, so a crash can only take back the last batches whole,
+ * and the projector applies them again from the log. Every batch is one flush wait shorter, which
+ * is the time between a command and the pushes of the read models it moved.
  */
 export async function fenceBatch(tx: Transaction, fence: Fence): Promise<void> {
-  const row = await lockRow(tx, fence.projection, 'share');
+  const [row] = await tx<{ generation: number; building: number | null }[]>`
+    select generation, building, set_config('synchronous_commit', 'off', true)
+    from read_model_generations where projection = ${fence.projection} for share`;
   if (!row || (row.generation !== fence.generation && row.building !== fence.generation)) {
     throw new GenerationRetiredError(fence.projection, fence.generation);
   }
-  await tx`
-    insert into projection_checkpoints (name, tx_id, position) values (${fence.checkpoint}, '0'::xid8, 0)
-    on conflict (name) do nothing`;
+  // Creates the checkpoint row if it is new and locks it either way (an upsert that changes
+  // nothing still takes the row lock), answering where it stands: one round trip.
   const [current] = await tx<{ tx_id: string; position: string }[]>`
-    select tx_id::text as tx_id, position from projection_checkpoints where name = ${fence.checkpoint} for update`;
+    insert into projection_checkpoints (name, tx_id, position) values (${fence.checkpoint}, '0'::xid8, 0)
+    on conflict (name) do update set name = excluded.name
+    returning tx_id::text as tx_id, position`;
   const actual = { txId: Number(current!.tx_id), position: Number(current!.position) };
   if (compareCursor(actual, fence.from) !== 0) throw new CheckpointMovedError(fence.checkpoint, fence.from, actual);
 }
