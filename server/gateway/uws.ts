@@ -194,15 +194,17 @@ class UwsConnection implements Connection {
     this.queuedBytes = 0;
     if (this.data.closed) return;
     let dropped = false;
-    this.ws.cork(() => {
-      for (const payload of queue) {
-        if (!this.longSendsSafe && (typeof payload === 'string' ? payload.length * 3 : payload.byteLength) >= LONG_SEND_BYTES) {
-          this.ws.subscribe(noShortcutTopic);
-          this.longSendsSafe = true;
-        }
-        if (this.ws.send(payload, typeof payload !== 'string') === DROPPED) dropped = true;
+    const write = (payload: Uint8Array | string) => {
+      if (!this.longSendsSafe && (typeof payload === 'string' ? payload.length * 3 : payload.byteLength) >= LONG_SEND_BYTES) {
+        this.ws.subscribe(noShortcutTopic);
+        this.longSendsSafe = true;
       }
-    });
+      if (this.ws.send(payload, typeof payload !== 'string') === DROPPED) dropped = true;
+    };
+    // A lone frame is one write(2) either way; a cork would only add a call back into JS (a push
+    // to 10,000 watchers is 10,000 lone frames).
+    if (queue.length === 1) write(queue[0]!);
+    else this.ws.cork(() => queue.forEach(write));
     // send() keeps the queue within uWS's ceiling, so this is not expected; if uWS counts
     // otherwise, a frame is lost and the client must not go on as if it were not.
     if (dropped) this.data.handler?.overflowed();
