@@ -15,9 +15,14 @@ export type PushPlan =
   | { mode: 'commands'; socketUrl: string; userIds: string[]; pacePerSecond: number }
   /**
    * (c) Clients that only watch `leaderboard/global`, timing the changes of `changers`: SDK
-   * clients, or lean ones (`ws` and the protocol's codec, each frame decoded and checked).
+   * clients, or lean ones (the protocol's codec, each frame decoded and checked) on `ws` or on
+   * a bare TCP socket (wire-socket.ts).
    */
-  | { mode: 'watchers'; socketUrl: string; userIds: string[]; changers: string[]; client: 'sdk' | 'lean' };
+  | { mode: 'watchers'; socketUrl: string; userIds: string[]; changers: string[]; client: WatcherClient };
+
+/** What watches in (c). */
+export type WatcherClient = 'sdk' | 'lean' | 'wire';
+export const watcherClients: readonly WatcherClient[] = ['wire', 'lean', 'sdk'];
 
 /** The measured part of a closed loop: `warmupS` whole seconds after `zeroMs` (epoch ms), then `seconds`. */
 export interface LoopWindow {

@@ -10,6 +10,7 @@ import { Player, type PlayerContext } from '../generator/player.js';
 import { logWater, register } from '../generator/scenarios/actions.js';
 import { CpuMeter } from './machine.js';
 import type { FromPushWorker, LoopWindow, PushPlan, ToPushWorker } from './push-messages.js';
+import { WireSocket } from './wire-socket.js';
 
 /**
  * A client worker process of `npm run bench push`, forked by push-fleet.ts: it opens its share of
@@ -262,17 +263,46 @@ async function watchers(plan: Extract<PushPlan, { mode: 'watchers' }>): Promise<
     else socket.terminate();
     return snapped;
   };
+  const openWireOnce = async (userId: string) => {
+    const seen = new Set<string>();
+    const token = await tokenFor(userId);
+    let socket: WireSocket | undefined;
+    const snapped = await new Promise<boolean>((resolve) => {
+      WireSocket.connect(plan.socketUrl, Subprotocol.msgpack, {
+        onMessage: (payload) => {
+          const decoded = codec.decode(payload);
+          const parsed = decoded.ok ? parseServerFrame(decoded.value) : decoded;
+          if (!parsed.ok) return void failures.push(parsed.message);
+          const frame = parsed.value;
+          if (frame.t === 'welcome') socket!.send(codec.encode({ t: 'sub', topic: 'leaderboard/global' }) as Uint8Array);
+          else if (frame.t === 'snap' && frame.topic === 'leaderboard/global') resolve(true);
+          else if (frame.t === 'evt' && frame.topic === 'leaderboard/global') rowsSeen(seen, frame.event.data, epochNow());
+        },
+        onClose: () => resolve(false),
+      }).then(
+        (opened) => {
+          socket = opened;
+          opened.send(codec.encode({ t: 'hello', token }) as Uint8Array);
+        },
+        () => resolve(false),
+      );
+    });
+    if (snapped) clients.push({ close: async () => socket!.destroy() });
+    else socket?.destroy();
+    return snapped;
+  };
   // A connection refused under the connection storm is tried again, as the SDK's would be.
-  const openLean = async (userId: string) => {
+  const retried = (once: (userId: string) => Promise<boolean>) => async (userId: string) => {
     for (let attempt = 1; attempt <= 5; attempt++) {
-      if (await openLeanOnce(userId)) return true;
+      if (await once(userId)) return true;
       await sleep(200 * attempt);
     }
     return false;
   };
+  const open = { sdk: openSdk, lean: retried(openLeanOnce), wire: retried(openWireOnce) }[plan.client];
   const codec = createCodec(Subprotocol.msgpack);
   const failures: string[] = [];
-  const opened = await openAll(plan.userIds, plan.client === 'lean' ? openLean : openSdk);
+  const opened = await openAll(plan.userIds, open);
   role = {
     report,
     close: async () => {

@@ -5,6 +5,7 @@ import postgres from 'postgres';
 import { defaultLimits } from '../../protocol/frames.js';
 import { commandLoop, echoCeiling, leaderboardFanout, medianOf, type CpuShares, type FanoutResult, type FanoutRound, type LoopResult, type PushResult, type PushSettings } from './push-scenarios.js';
 import { CpuMeter } from './machine.js';
+import { watcherClients, type WatcherClient } from './push-messages.js';
 import { formatNumber, formatTable } from './stats.js';
 
 const usage = `npm run bench push -- [--clients N] [--pace N] [--watchers N] [--seconds N] [--only a,b,c,d]
@@ -12,15 +13,22 @@ const usage = `npm run bench push -- [--clients N] [--pace N] [--watchers N] [--
   --pace N       commands a second each client of (b) and (d) sends at most, waiting for each ack
                  (default 10: 1000 clients offer the 10,000/s of the target); 0: as fast as acks return
   --watchers N   watchers of leaderboard/global in (c) (default 10000)
-  --watcher-client lean|sdk
-                 (c)'s watchers: lean clients, ws and the protocol's codec, each frame decoded and checked
-                 (default: they are instruments, and on this machine they share the server's cores), or SDK clients
+  --watcher-client wire|lean|sdk
+                 (c)'s watchers, each frame decoded and checked with the protocol's codec: wire, on a bare
+                 TCP socket (default: they are instruments, and on this machine they share the server's
+                 cores); lean, on ws; or SDK clients
   --seconds N    measured seconds of (a), (b) and (d), after a warm-up (default 10)
   --only list    run only these: a (uWS echo ceiling), b (SDK commands, uWS), c (leaderboard fan-out), d (b on ws)
   DATABASE_URL   the PostgreSQL the servers use (default postgres://postgres@127.0.0.1:5432/postgres);
                  each server gets a fresh schema, dropped afterwards
   BENCH_SERVER_NODE_FLAGS  node flags added to the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   BENCH_WORKER_NODE_FLAGS  the same for the client worker processes`;
+
+const watcherNames: Record<WatcherClient, string> = {
+  wire: 'lean watchers (bare TCP + codec)',
+  lean: 'lean watchers (ws + codec)',
+  sdk: 'SDK watchers',
+};
 
 const targets = { commandsPerSecond: 10_000, ackP99Ms: 25, pushP99Ms: 30, fanoutMs: 100 };
 
@@ -44,7 +52,7 @@ export async function run(args: readonly string[]): Promise<number> {
       clients: { type: 'string', default: '1000' },
       pace: { type: 'string', default: '10' },
       watchers: { type: 'string', default: '10000' },
-      'watcher-client': { type: 'string', default: 'lean' },
+      'watcher-client': { type: 'string', default: 'wire' },
       seconds: { type: 'string', default: '10' },
       only: { type: 'string', default: 'a,b,c,d' },
       help: { type: 'boolean', short: 'h' },
@@ -57,7 +65,7 @@ export async function run(args: readonly string[]): Promise<number> {
   const pace = Number(values.pace);
   const only = values.only.split(',').map((key) => key.trim());
   const valid = (n: number) => Number.isInteger(n) && n >= 1;
-  if (!valid(clients) || !valid(watchers) || !valid(seconds) || !(pace >= 0) || !['lean', 'sdk'].includes(values['watcher-client']) || !only.every((key) => key in scenarios)) return console.error(usage), 2;
+  if (!valid(clients) || !valid(watchers) || !valid(seconds) || !(pace >= 0) || !watcherClients.includes(values['watcher-client'] as WatcherClient) || !only.every((key) => key in scenarios)) return console.error(usage), 2;
   const chosen = (Object.keys(scenarios) as Key[]).filter((key) => only.includes(key));
 
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -69,9 +77,9 @@ export async function run(args: readonly string[]): Promise<number> {
     seconds,
     warmupS: seconds >= 5 ? 2 : 1,
     workers: Math.max(2, os.availableParallelism()),
-    rounds: 5,
+    rounds: 7,
     pacePerSecond: pace,
-    watcherClient: values['watcher-client'] as 'lean' | 'sdk',
+    watcherClient: values['watcher-client'] as WatcherClient,
     schema: (key) => {
       const schema = `bench_push_${key}_${process.pid}`;
       schemas.push(schema);
@@ -88,7 +96,7 @@ export async function run(args: readonly string[]): Promise<number> {
     console.log(`postgresql: ${server!.version} (synchronous_commit=${server!.sync}, fsync=${server!.fsync}); open files: ${openFilesLimit()}`);
     console.log(
       `setup: ${clients} clients in (a)/(b)/(d), ${formatNumber(watchers)} watchers in (c), over ${settings.workers} client worker processes; ` +
-        `${settings.warmupS} s warm-up + ${seconds} s measured; (c) ${settings.rounds} rounds, ${settings.watcherClient === 'lean' ? 'lean watchers (ws + codec)' : 'SDK watchers'}; ` +
+        `${settings.warmupS} s warm-up + ${seconds} s measured; (c) ${settings.rounds} rounds after a warm-up one, ${watcherNames[settings.watcherClient]}; ` +
         (pace > 0
           ? `(b)/(d) clients paced at ${formatNumber(pace)} commands/s each, the next one sent once the last is acknowledged (offered ${formatNumber(pace * clients)}/s)`
           : '(b)/(d) clients unpaced: each sends its next command the moment the last is acknowledged'),
@@ -121,7 +129,7 @@ const percent = (share: number) => (Number.isFinite(share) ? `${Math.round(share
 
 function describe(result: PushResult): string {
   if (result.kind === 'fanout') {
-    const last = result.rounds.map((round) => formatNumber(round.lastMs, 0)).join(' / ');
+    const last = result.rounds.map((round) => (round.warmup ? `(warm-up ${formatNumber(round.lastMs, 0)})` : formatNumber(round.lastMs, 0))).join(' / ');
     return `last watcher ${last} ms  (${result.connected}/${result.connected + result.failed} watching)`;
   }
   const errors = Object.values(result.errors).reduce((total, tally) => total + tally.count, 0);
@@ -149,13 +157,13 @@ function report(results: Map<Key, PushResult>, settings: PushSettings): void {
   }
   if (rows.length > 0) console.log(formatTable(['scenario', 'throughput', 'ack / echo p50 ms', 'ack / echo p99 ms', 'push p50 ms', 'push p99 ms'], rows));
   if (fanout) {
-    console.log(`${rows.length > 0 ? '\n' : ''}(c) one leaderboard/global change → ${formatNumber(fanout.connected)} watchers, ${fanout.rounds.length} rounds (ms from the command):`);
+    console.log(`${rows.length > 0 ? '\n' : ''}(c) one leaderboard/global change → ${formatNumber(fanout.connected)} watchers, ${fanout.rounds.filter((round) => !round.warmup).length} rounds after a warm-up (ms from the command):`);
     console.log(
       formatTable(
         ['round', 'ack', 'first watcher', 'last watcher', 'watchers reached', 'server CPU ms', 'clients CPU ms'],
         [
           ...fanout.rounds.map((round, i) => [
-            `${i + 1}`,
+            round.warmup ? 'warm-up' : `${i}`,
             formatNumber(round.ackMs),
             formatNumber(round.firstMs),
             formatNumber(round.lastMs),
