@@ -2,7 +2,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { scenarios, storeBenchSettings, type Figures } from './store-scenarios.js';
-import { collectGarbage } from './gc.js';
+import { runInOwnProcess } from './store-scenario-process.js';
 import { formatNumber, formatTable, median } from './stats.js';
 
 const usage = `npm run bench store -- [--seconds N] [--runs N] [--only naive,raw,append,latency,pglite]
@@ -21,7 +21,7 @@ const targets = {
 /**
  * Event store throughput and latency: a naive one-transaction-per-event store, the raw INSERT
  * ceiling, Gamifier's group-committed append (closed and open loop), and the same append on
- * PGlite — each in a fresh schema, all in one run, each run several times.
+ * PGlite — each in a fresh schema and a fresh process, all in one run, each run several times.
  */
 export async function run(args: readonly string[]): Promise<number> {
   const { values } = parseArgs({
@@ -78,9 +78,8 @@ export async function run(args: readonly string[]): Promise<number> {
       for (const scenario of chosen) {
         const schema = `bench_store_${scenario.key}_${process.pid}_${round}`;
         await checkpoint();
-        collectGarbage();
         try {
-          const figures = await scenario.run(settings, schema);
+          const figures = await runInOwnProcess(scenario.key, settings, schema);
           results.get(scenario.key)!.push(figures);
           console.log(`run ${round}/${runs} ${scenario.title.padEnd(34)} ${describe(figures)}`);
         } finally {
@@ -127,7 +126,7 @@ function report(measured: Measured[]): void {
     ),
   );
   console.log('\nmedians of the runs; p50/p99 of closed loops are at saturation, of (d) from each send\'s scheduled time;');
-  console.log('bench CPU: this process\'s CPU time over wall time (100 % = one core; PGlite runs inside it);');
+  console.log('bench CPU: the scenario\'s own process (each runs in a fresh one), CPU time over wall time (100 % = one core; PGlite runs inside it);');
   console.log(`machine CPU: all ${os.availableParallelism()} cores, whoever used them (the database, the bench, anything else).\n`);
 
   const append = med(of('append'), (f) => f.eventsPerSecond);
