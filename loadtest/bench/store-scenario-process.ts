@@ -14,7 +14,9 @@ import { scenarios, type Figures, type StoreBenchSettings } from './store-scenar
  */
 export function runInOwnProcess(key: string, settings: StoreBenchSettings, schema: string): Promise<Figures> {
   const entry = nodeEntry('store-scenario-process');
-  const child = fork(entry.file, [], { execArgv: [...serverNodeFlags, ...entry.execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_STORE_NODE_FLAGS adds node flags to the scenario processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extraFlags = (process.env.BENCH_STORE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = fork(entry.file, [], { execArgv: [...serverNodeFlags, ...extraFlags, ...entry.execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (message: { figures?: Figures; error?: string }) => (message.figures ? resolve(message.figures) : reject(new Error(message.error))));
     child.once('exit', (code) => reject(new Error(`the ${key} scenario's process exited (code ${code}) without figures`)));

@@ -9,7 +9,8 @@ const usage = `npm run bench store -- [--seconds N] [--runs N] [--only naive,raw
   --seconds N   measured seconds per scenario and run (default 5), after a warm-up of a fifth of it (at most 1 s)
   --runs N      runs of every scenario, interleaved; the table shows their median (default 3)
   --only list   run only these scenarios (ratios and targets need all of them)
-  DATABASE_URL  the PostgreSQL to measure (default postgres://postgres@127.0.0.1:5432/postgres)`;
+  DATABASE_URL  the PostgreSQL to measure (default postgres://postgres@127.0.0.1:5432/postgres)
+  BENCH_STORE_NODE_FLAGS  node flags added to the scenario processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"`;
 
 const targets = {
   appendPerSecond: 20_000,
