@@ -23,7 +23,7 @@ export interface PushSettings {
   rounds: number;
   /** Commands a second each client of (b) and (d) sends at most (0: as fast as acks come back). */
   pacePerSecond: number;
-  /** What watches in (c): lean clients (ws and the codec) or the SDK. */
+  /** What watches in (c): lean clients on a bare socket (wire) or on ws (lean), or the SDK. */
   watcherClient: WatcherClient;
   /** A fresh schema per server, dropped by the caller afterwards. */
   schema(key: string): string;

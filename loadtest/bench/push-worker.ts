@@ -241,45 +241,41 @@ async function watchers(plan: Extract<PushPlan, { mode: 'watchers' }>): Promise<
     clients.push({ close: () => client.close() });
     return snapped;
   };
+  /**
+   * What a lean watcher does with each message, on either socket: decode and check it, answer the
+   * welcome with the `sub`, report the snap, time the evt that shows a changer with points.
+   */
+  const leanWatcher = (send: (frame: Uint8Array) => void, snapped: () => void) => {
+    const seen = new Set<string>();
+    return (payload: Uint8Array) => {
+      const decoded = codec.decode(payload);
+      const parsed = decoded.ok ? parseServerFrame(decoded.value) : decoded;
+      if (!parsed.ok) return void failures.push(parsed.message);
+      const frame = parsed.value;
+      if (frame.t === 'welcome') send(codec.encode({ t: 'sub', topic: 'leaderboard/global' }) as Uint8Array);
+      else if (frame.t === 'snap' && frame.topic === 'leaderboard/global') snapped();
+      else if (frame.t === 'evt' && frame.topic === 'leaderboard/global') rowsSeen(seen, frame.event.data, epochNow());
+    };
+  };
   const openLeanOnce = async (userId: string) => {
     const socket = new WebSocket(plan.socketUrl, [Subprotocol.msgpack], { perMessageDeflate: false });
-    const seen = new Set<string>();
     const token = await tokenFor(userId);
     const snapped = await new Promise<boolean>((resolve) => {
       socket.once('open', () => socket.send(codec.encode({ t: 'hello', token })));
       socket.once('close', () => resolve(false));
       socket.on('error', () => resolve(false));
-      socket.on('message', (data: Buffer) => {
-        const decoded = codec.decode(data);
-        const parsed = decoded.ok ? parseServerFrame(decoded.value) : decoded;
-        if (!parsed.ok) return failures.push(parsed.message);
-        const frame = parsed.value;
-        if (frame.t === 'welcome') socket.send(codec.encode({ t: 'sub', topic: 'leaderboard/global' }));
-        else if (frame.t === 'snap' && frame.topic === 'leaderboard/global') resolve(true);
-        else if (frame.t === 'evt' && frame.topic === 'leaderboard/global') rowsSeen(seen, frame.event.data, epochNow());
-      });
+      socket.on('message', leanWatcher((frame) => socket.send(frame), () => resolve(true)));
     });
     if (snapped) clients.push({ close: async () => socket.terminate() });
     else socket.terminate();
     return snapped;
   };
   const openWireOnce = async (userId: string) => {
-    const seen = new Set<string>();
     const token = await tokenFor(userId);
     let socket: WireSocket | undefined;
     const snapped = await new Promise<boolean>((resolve) => {
-      WireSocket.connect(plan.socketUrl, Subprotocol.msgpack, {
-        onMessage: (payload) => {
-          const decoded = codec.decode(payload);
-          const parsed = decoded.ok ? parseServerFrame(decoded.value) : decoded;
-          if (!parsed.ok) return void failures.push(parsed.message);
-          const frame = parsed.value;
-          if (frame.t === 'welcome') socket!.send(codec.encode({ t: 'sub', topic: 'leaderboard/global' }) as Uint8Array);
-          else if (frame.t === 'snap' && frame.topic === 'leaderboard/global') resolve(true);
-          else if (frame.t === 'evt' && frame.topic === 'leaderboard/global') rowsSeen(seen, frame.event.data, epochNow());
-        },
-        onClose: () => resolve(false),
-      }).then(
+      const onMessage = leanWatcher((frame) => socket?.send(frame), () => resolve(true));
+      WireSocket.connect(plan.socketUrl, Subprotocol.msgpack, { onMessage, onClose: () => resolve(false) }).then(
         (opened) => {
           socket = opened;
           opened.send(codec.encode({ t: 'hello', token }) as Uint8Array);
