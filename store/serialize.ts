@@ -31,7 +31,9 @@ function isPlainJson(value: unknown, depth: number): boolean {
       }
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) return false;
-      for (const key of Object.keys(value)) {
+      // for…in rather than Object.keys: no array of keys per object. A plain object's prototype
+      // (Object.prototype, or none) has no enumerable properties, so it visits the own ones alone.
+      for (const key in value) {
         if (key.indexOf('\u0000') !== -1 || !isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
       }
       return true;
