@@ -119,9 +119,31 @@ export class ActorRuntime {
     this.timers?.start();
   }
 
-  /** Sends a command to an actor and resolves with its outcome; never rejects. */
-  async send(envelope: CommandEnvelope): Promise<Outcome> {
+  /**
+   * Sends a command to an actor and resolves with its outcome; never rejects. Not an async
+   * function: an async layer on every message's way costs about 500 bytes of garbage per message.
+   */
+  send(envelope: CommandEnvelope): Promise<Outcome> {
     const started = performance.now();
+    const type = this.typeFor(envelope);
+    if ('status' in type) return Promise.resolve(type);
+    try {
+      return this.registry
+        .obtain(envelope.to, type)
+        .enqueue(envelope)
+        .then((outcome) => {
+          if (outcome.status === 'ok' && outcome.events.length > 0) this.onCommitted?.(envelope.to, outcome.events);
+          this.metrics.commandHandled(type.name, envelope.type, outcome, performance.now() - started);
+          return outcome;
+        });
+    } catch (error) {
+      // A fault of the runtime itself reaches the caller as a rejection, as from an async function.
+      return Promise.reject(error);
+    }
+  }
+
+  /** The actor type that takes this command, or why the runtime does not take it. */
+  private typeFor(envelope: CommandEnvelope): AnyActorType | Outcome {
     const invalid = checkEnvelope(envelope);
     if (invalid) return invalid;
     const type = this.types.get(envelope.to.slice(0, envelope.to.indexOf('/')));
@@ -134,10 +156,7 @@ export class ActorRuntime {
       return failed(ErrorCode.COMMAND_FORBIDDEN, `${envelope.type} may be sent only by actors, timers or operators`);
     }
     if (this.stopped) return failed(ErrorCode.RUNTIME_STOPPED, 'this node is shutting down');
-    const outcome = await this.registry.obtain(envelope.to, type).enqueue(envelope);
-    if (outcome.status === 'ok' && outcome.events.length > 0) this.onCommitted?.(envelope.to, outcome.events);
-    this.metrics.commandHandled(type.name, envelope.type, outcome, performance.now() - started);
-    return outcome;
+    return type;
   }
 
   /**
