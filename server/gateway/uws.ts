@@ -27,9 +27,10 @@ const DROPPED = 2;
 const FRAME_HEADER_BYTES = 10;
 
 /**
- * The connections with output queued in this turn of the event loop. Each is written once, in
- * one `cork`, when the turn's I/O callbacks and their promise reactions are done (`setImmediate`
- * runs right after them): an ack and the push of the same command, or a push to many watchers,
+ * The connections with output queued in this turn of the event loop. Each is written once (in
+ * one `cork` when it has several frames), when the turn's I/O callbacks and their promise
+ * reactions are done (`setImmediate` runs right after them): an ack and the push of the same
+ * command, or a push to many watchers,
  * leave in one write(2) per socket instead of one per frame. Sends from promise callbacks are
  * outside uWS's own callbacks and so were not corked: one syscall each (measured: 22 % of the
  * server's CPU under load).
@@ -186,7 +187,7 @@ class UwsConnection implements Connection {
     work();
   }
 
-  /** Writes what is queued, in one corked write. */
+  /** Writes what is queued, in one write. */
   flush(): void {
     const queue = this.queue;
     if (queue.length === 0) return;

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { LogCursor, ReadAllResult, RecordedEvent, TailOptions } from '../types.js';
 import type { Wake } from './wake.js';
 
@@ -13,18 +14,6 @@ export interface TailPolicy {
    */
   minReadGapMs: number;
 }
-
-const sleep = (ms: number, signal: AbortSignal | undefined) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 /**
  * The live tail of the global log: reads while there is something to read, then sleeps until an
@@ -54,7 +43,8 @@ export async function* tailLog(
   let trickling = false;
   while (!signal?.aborted) {
     const gap = lastReadAt + policy.minReadGapMs - performance.now();
-    if (trickling && gap > 0) await sleep(gap, signal);
+    // An abort ends the wait early (and the loop just below).
+    if (trickling && gap > 0) await delay(gap, undefined, { signal }).catch(() => undefined);
     if (signal?.aborted) return;
     lastReadAt = performance.now();
     const { events, next } = await readAll(cursor, types ? { limit, types } : { limit });
