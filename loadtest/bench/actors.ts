@@ -1,113 +1,23 @@
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
-import { ActorRuntime, foldEvents, type CommandEnvelope } from '../../actors/runtime/index.js';
-import { counterType } from '../../actors/runtime/tests/counter.js';
-import { NO_STREAM, openStore, type NewEvent, type OpenStore } from '../../store/index.js';
+import { openStore } from '../../store/index.js';
+import { runRuntimeScenario } from './actors-scenario-process.js';
+import { activation, heapPerActor } from './actors-scenarios.js';
 import { collectGarbage } from './gc.js';
-import { closedLoop, openLoop, type Window } from './loops.js';
-import { formatNumber, formatTable, Latency, median } from './stats.js';
-import { scenarios, storeBenchSettings } from './store-scenarios.js';
+import { type Window } from './loops.js';
+import { formatNumber, formatTable, median } from './stats.js';
+import { storeBenchSettings } from './store-scenarios.js';
+import { runInOwnProcess } from './store-scenario-process.js';
 
 const usage = `npm run bench actors -- [--seconds N] [--runs N] [--actors N] [--active N]
   --seconds N   measured seconds of (a), (b) and (c) per run (default 5)
   --runs N      runs of (a)–(c), interleaved; medians are shown (default 3)
   --actors N    distinct actors commanded in (b) and (c) (default 10000)
   --active N    actors held active for the heap measurement (e) (default 100000)
-  DATABASE_URL  the PostgreSQL to measure (default postgres://postgres@127.0.0.1:5432/postgres)`;
+  DATABASE_URL  the PostgreSQL to measure (default postgres://postgres@127.0.0.1:5432/postgres)
+  BENCH_ACTORS_NODE_FLAGS  node flags added to the processes of (b) and (c), e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"`;
 
 const targets = { ofAppend: 0.8, p99Ms: 15, snapshotP99Ms: 2, bytesPerActor: 5_000 };
-
-const add = (to: string, n = 1): CommandEnvelope => ({ id: randomUUID(), to, type: 'counter.add', payload: { n }, meta: { origin: 'client' } });
-
-/**
- * The runtime's test counter under the server's snapshot policy (every SNAPSHOT_EVERY events,
- * 100 by default), not the every-5 the tests use to exercise snapshots.
- */
-function benchType() {
-  const { snapshotEvery: _testsOnly, ...type } = counterType();
-  return type;
-}
-
-async function withRuntime<T>(opened: OpenStore, use: (runtime: ActorRuntime) => Promise<T>): Promise<T> {
-  const runtime = new ActorRuntime([benchType()], { store: opened.store, background: false });
-  try {
-    return await use(runtime);
-  } finally {
-    await runtime.stop();
-  }
-}
-
-async function check(outcome: Promise<{ status: string }>): Promise<void> {
-  const settled = await outcome;
-  if (settled.status !== 'ok') throw new Error(`command failed: ${JSON.stringify(settled)}`);
-}
-
-/** (b) Commands through the runtime, closed loop over `actors` distinct actors, one event each. */
-async function runtimeThroughput(opened: OpenStore, actors: number, window: Window) {
-  return withRuntime(opened, async (runtime) => {
-    const addresses = Array.from({ length: actors }, (_, i) => `counter/b${i}`);
-    await Promise.all(addresses.map((address) => check(runtime.send(add(address)))));
-    let next = 0;
-    return closedLoop(256, window, async () => {
-      await check(runtime.send(add(addresses[next++ % actors]!)));
-      return 1;
-    });
-  });
-}
-
-/** (c) The same at a fixed offered rate. */
-async function runtimeLatency(opened: OpenStore, actors: number, perSecond: number, window: Window) {
-  return withRuntime(opened, async (runtime) => {
-    const addresses = Array.from({ length: actors }, (_, i) => `counter/c${i}`);
-    await Promise.all(addresses.map((address) => check(runtime.send(add(address)))));
-    return openLoop(perSecond, window, (n) => check(runtime.send(add(addresses[n % actors]!))));
-  });
-}
-
-/** (d) Activation of a 10,000-event actor: from its snapshot, and by replaying every event. */
-async function activation(opened: OpenStore, samples: { fromSnapshot: number; fullReplay: number }) {
-  const type = counterType();
-  const address = `counter/big-${randomUUID()}`;
-  const events: NewEvent[] = Array.from({ length: 10_000 }, () => ({ id: randomUUID(), type: 'counter.added', data: { n: 0 } }));
-  for (let i = 0; i < events.length; i += 500) {
-    await opened.store.append(address, i === 0 ? NO_STREAM : i, events.slice(i, i + 500));
-  }
-  const folded = foldEvents(type, events);
-  await opened.store.saveSnapshot({ streamId: address, version: folded.version, state: { state: folded.state, lifecycle: folded.lifecycle } });
-  return withRuntime(opened, async (runtime) => {
-    const timed = async (load: () => Promise<{ version: number }>, latency: Latency | undefined) => {
-      const started = performance.now();
-      const loaded = await load();
-      latency?.record(performance.now() - started);
-      if (loaded.version !== 10_000) throw new Error('activation did not reach version 10000');
-    };
-    // The first loads prepare each path's statements on the pool's connections: warm-up, untimed.
-    for (let i = 0; i < 5; i++) await Promise.all([timed(() => runtime.current(address), undefined), timed(() => runtime.replay(address), undefined)]);
-    const fromSnapshot = new Latency();
-    for (let i = 0; i < samples.fromSnapshot; i++) await timed(() => runtime.current(address), fromSnapshot);
-    const fullReplay = new Latency();
-    for (let i = 0; i < samples.fullReplay; i++) await timed(() => runtime.replay(address), fullReplay);
-    return { fromSnapshot, fullReplay };
-  });
-}
-
-/** (e) Heap per active actor: activate `count` actors (one event each) and weigh the heap. */
-async function heapPerActor(opened: OpenStore, count: number) {
-  const runtime = new ActorRuntime([benchType()], { store: opened.store, background: false, settings: { maxActive: count * 2 } });
-  try {
-    collectGarbage();
-    const before = process.memoryUsage().heapUsed;
-    for (let i = 0; i < count; i += 2_000) {
-      await Promise.all(Array.from({ length: Math.min(2_000, count - i) }, (_, j) => check(runtime.send(add(`counter/e${i + j}`)))));
-    }
-    collectGarbage();
-    const after = process.memoryUsage().heapUsed;
-    return { active: runtime.stats().active, bytesPerActor: (after - before) / runtime.stats().active };
-  } finally {
-    await runtime.stop();
-  }
-}
 
 /**
  * The actor runtime against the store it runs on: the store's raw append rate, commands/s through
@@ -155,25 +65,28 @@ export async function run(args: readonly string[]): Promise<number> {
     const p50: number[] = [];
     const p99: number[] = [];
     const cpu: number[] = [];
-    const appendScenario = scenarios.find((scenario) => scenario.key === 'append')!;
     for (let round = 1; round <= runs; round++) {
+      // (a), (b) and (c) each run in a fresh process (own-process.ts); (d) and (e) here.
       await fresh();
-      const schema = `bench_actors_append_${process.pid}_${round}`;
-      schemas.push(schema);
-      append.push((await appendScenario.run(storeSettings, schema)).eventsPerSecond);
+      const appendSchema = `bench_actors_append_${process.pid}_${round}`;
+      schemas.push(appendSchema);
+      append.push((await runInOwnProcess('append', storeSettings, appendSchema)).eventsPerSecond);
       await fresh();
-      const openedB = await open(`b${round}`);
-      const b = await runtimeThroughput(openedB, actors, window).finally(() => openedB.close());
+      const bSchema = `bench_actors_b${round}_${process.pid}`;
+      schemas.push(bSchema);
+      const b = await runRuntimeScenario({ scenario: 'throughput', databaseUrl, schema: bSchema, actors, window });
       throughput.push(b.perSecond);
       cpu.push(b.cpuShare);
       await fresh();
-      const openedC = await open(`c${round}`);
-      const c = await runtimeLatency(openedC, actors, Math.round(b.perSecond / 2), window).finally(() => openedC.close());
-      p50.push(c.latency.percentile(50));
-      p99.push(c.latency.percentile(99));
+      const cSchema = `bench_actors_c${round}_${process.pid}`;
+      schemas.push(cSchema);
+      const offered = Math.round(b.perSecond / 2);
+      const c = await runRuntimeScenario({ scenario: 'latency', databaseUrl, schema: cSchema, actors, window, perSecond: offered });
+      p50.push(c.p50Ms);
+      p99.push(c.p99Ms);
       console.log(
         `run ${round}/${runs}: (a) ${formatNumber(append.at(-1)!)} events/s  (b) ${formatNumber(b.perSecond)} commands/s (cpu ${formatNumber(b.cpuShare * 100)} %)` +
-          `  (c) at ${formatNumber(c.offeredPerSecond)}/s p50 ${formatNumber(p50.at(-1)!)} ms p99 ${formatNumber(p99.at(-1)!)} ms`,
+          `  (c) at ${formatNumber(offered)}/s p50 ${formatNumber(p50.at(-1)!)} ms p99 ${formatNumber(p99.at(-1)!)} ms`,
       );
     }
     const dSamples = { fromSnapshot: 500, fullReplay: 50 };
