@@ -17,10 +17,10 @@ export interface RuntimeFigures {
 }
 
 /**
- * (b) or (c) of `npm run bench actors` in a process of its own (own-process.ts says why): run
- * after (b) in the same process, (c) started from a heap that the saturated loop had filled, and
- * V8 marked and compacted it every few seconds through (c)'s window. BENCH_ACTORS_NODE_FLAGS
- * adds node flags to these processes.
+ * (b) or (c) of `npm run bench actors` in a process of its own (own-process.ts says why). Run
+ * in (b)'s process, (c) started from the heap the saturated loop had filled, and V8 marked and
+ * compacted it every few seconds through (c)'s window. BENCH_ACTORS_NODE_FLAGS adds node flags
+ * to these processes. (b)'s figures carry its closed loop's latencies too, which the table omits.
  */
 export function runRuntimeScenario(request: RuntimeRequest): Promise<RuntimeFigures> {
   return inOwnProcess<RuntimeFigures>('actors-scenario-process', request, 'BENCH_ACTORS_NODE_FLAGS');
