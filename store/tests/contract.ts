@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../protocol/errors.js';
 import { eventually } from '../../test/support/services.js';
 import type { OpenStore } from '../open.js';
-import { ANY, LOG_START, NO_STREAM, type EventStore, type LogCursor, type NewEvent, type RecordedEvent } from '../types.js';
+import { ANY, LOG_START, NO_STREAM, type EventStore, type ExpectedVersion, type LogCursor, type NewEvent, type RecordedEvent } from '../types.js';
 import { Upcasters } from '../upcasters.js';
 
 export interface ContractTarget {
@@ -112,15 +112,19 @@ export function eventStoreContract(name: string, target: ContractTarget): void {
       expect(conflicts).toBeGreaterThan(0);
     });
 
-    it('fails only the conflicting stream inside a group commit, and the rest commit together', async () => {
+    it('fails only the conflicting streams inside a group commit, and the rest commit together', async () => {
       const ids = Array.from({ length: 20 }, () => stream('group'));
       await Promise.all(ids.map((id) => store.append(id, NO_STREAM, [ev()])));
-      // Submitted in one tick, these travel as one batch; stream 7 expects the wrong version.
-      const outcomes = await Promise.allSettled(ids.map((id, i) => store.append(id, i === 7 ? 5 : 1, [ev()])));
-      expect(outcomes.map((o) => o.status)).toEqual(ids.map((_, i) => (i === 7 ? 'rejected' : 'fulfilled')));
-      expect((outcomes[7] as PromiseRejectedResult).reason).toMatchObject({ code: ErrorCode.STREAM_VERSION_CONFLICT, actual: 1 });
+      // Submitted in one tick, these travel as one batch; stream 7 expects a version ahead of its
+      // stream, streams 12 and 15 expect none (they are behind theirs).
+      const wrong = new Map<number, ExpectedVersion>([[7, 5], [12, NO_STREAM], [15, NO_STREAM]]);
+      const outcomes = await Promise.allSettled(ids.map((id, i) => store.append(id, wrong.get(i) ?? 1, [ev()])));
+      expect(outcomes.map((o) => o.status)).toEqual(ids.map((_, i) => (wrong.has(i) ? 'rejected' : 'fulfilled')));
+      for (const i of wrong.keys()) {
+        expect((outcomes[i] as PromiseRejectedResult).reason).toMatchObject({ code: ErrorCode.STREAM_VERSION_CONFLICT, actual: 1 });
+      }
       const seconds = await Promise.all(ids.map(async (id) => (await store.readStream(id, { fromVersion: 2 }))[0]));
-      expect(seconds[7]).toBeUndefined();
+      expect(seconds.map((e, i) => (e === undefined ? i : -1)).filter((i) => i >= 0)).toEqual([...wrong.keys()].sort((a, b) => a - b));
       const txIds = new Set(seconds.filter((e) => e !== undefined).map((e) => e.txId));
       expect(txIds.size).toBe(1);
     });
