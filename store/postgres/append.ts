@@ -2,6 +2,7 @@ import type { Sql } from 'postgres';
 import { EventIdConflictError, isConnectionError, StoreQueryError, storeError, StreamVersionConflictError } from '../errors.js';
 import type { AppendResult, ExpectedVersion } from '../types.js';
 import type { Batchable } from './group-commit.js';
+import type { KnownVersions } from './known-versions.js';
 
 /** An event of an append, validated and serialised in the caller's frame. */
 export interface RenderedEvent {
@@ -74,8 +75,8 @@ u as materialized (
   from unnest(
     string_to_array($1, E'\\x1e'), string_to_array($2, E'\\x1e'), $3::text::int[], $4::text::int[],
     string_to_array($5, E'\\x1e'), string_to_array($6, E'\\x1e'), $7::text::int[],
-    string_to_array($8, E'\\x1e'), string_to_array($9, E'\\x1e')
-  ) with ordinality as x(s, t, e, i, id, type, sv, data, meta, k)
+    string_to_array($8, E'\\x1e'), string_to_array($9, E'\\x1e'), $10::text::bool[]
+  ) with ordinality as x(s, t, e, i, id, type, sv, data, meta, probe, k)
 ),${checkIds ? `
 known as (
   select u.s as append_to, u.k, stored.*
@@ -87,7 +88,7 @@ ins as (
   insert into events (stream_id, stream_type, version, event_id, type, schema_version, data, metadata)
   select u.s, u.t, u.base + u.i, u.id, u.type, u.sv, u.data::jsonb, u.meta::jsonb
   from u
-  where (u.e is null or u.e = 0 or exists (select 1 from events p where p.stream_id = u.s and p.version = u.e offset 0))${checkIds ? `
+  where (not u.probe or exists (select 1 from events p where p.stream_id = u.s and p.version = u.e offset 0))${checkIds ? `
     and u.s <> all(array(select append_to from known))` : ''}
   order by u.k
   returning stream_id, version, position
@@ -111,8 +112,12 @@ const takenVersion = /^Key \(stream_id, version\)=\(([^,\s]+), \d+\) already exi
 /** Writes that race on one stream, each trying again after the other committed, before giving up. */
 const MAX_RACE_RETRIES = 8;
 
-/** The nine columns of a batch, one value per event. */
-function batchParameters(batch: readonly PendingAppend[]): string[] {
+/**
+ * The ten columns of a batch, one value per event. An append that expects a version this process
+ * has not seen stored is probed for it (`probe`); one that expects none, any, or a version it
+ * knows, is not.
+ */
+function batchParameters(batch: readonly PendingAppend[], known: KnownVersions): string[] {
   const streams: string[] = [];
   const types: string[] = [];
   const expected: string[] = [];
@@ -122,8 +127,10 @@ function batchParameters(batch: readonly PendingAppend[]): string[] {
   const schemaVersions: string[] = [];
   const data: string[] = [];
   const metadata: string[] = [];
+  const probes: string[] = [];
   for (const item of batch) {
     const e = item.expected === 'any' ? 'NULL' : item.expected === 'no-stream' ? '0' : String(item.expected);
+    const probe = typeof item.expected === 'number' && !known.has(item.streamId, item.expected) ? 't' : 'f';
     item.events.forEach((event, i) => {
       streams.push(item.streamId);
       types.push(item.streamType);
@@ -134,11 +141,12 @@ function batchParameters(batch: readonly PendingAppend[]): string[] {
       schemaVersions.push(String(event.schemaVersion));
       data.push(event.data);
       metadata.push(event.metadata);
+      probes.push(probe);
     });
   }
   const text = (values: string[]) => values.join(FIELD_SEPARATOR);
   const ints = (values: string[]) => `{${values.join(',')}}`;
-  return [text(streams), text(types), ints(expected), ints(index), text(ids), text(eventTypes), ints(schemaVersions), text(data), text(metadata)];
+  return [text(streams), text(types), ints(expected), ints(index), text(ids), text(eventTypes), ints(schemaVersions), text(data), text(metadata), ints(probes)];
 }
 
 /** Writes batches of appends; each append succeeds, is recognised as a retry, or fails alone. */
@@ -150,6 +158,7 @@ export class BatchWriter {
   constructor(
     private readonly sql: Sql,
     notifyChannel: string | undefined,
+    private readonly known: KnownVersions,
   ) {
     this.text = { checked: batchSql(notifyChannel, true), unchecked: batchSql(notifyChannel, false) };
   }
@@ -204,7 +213,7 @@ export class BatchWriter {
     // grow. So the text names the log's order of magnitude, and each tenfold growth prepares a
     // fresh statement whose plan fits the tables as they are.
     const text = `${checkIds ? this.text.checked : this.text.unchecked}-- log of ${String(this.highestPosition).length} digits`;
-    return this.sql.unsafe<ResultRow[]>(text, batchParameters(batch), { prepare: true });
+    return this.sql.unsafe<ResultRow[]>(text, batchParameters(batch, this.known), { prepare: true });
   }
 
   private async settle(batch: PendingAppend[], rows: ResultRow[]): Promise<void> {
@@ -235,6 +244,7 @@ export class BatchWriter {
         mine.sort((a, b) => a.version - b.version);
         const last = mine[mine.length - 1]!;
         this.highestPosition = Math.max(this.highestPosition, Number(last.position));
+        this.known.saw(item.streamId, last.version);
         item.resolve({ streamId: item.streamId, version: last.version, positions: mine.map((row) => Number(row.position)), duplicate: false });
         continue;
       }
@@ -262,6 +272,7 @@ export class BatchWriter {
       ]);
       const storedById = new Map(stored.map((row) => [row.event_id, row]));
       const versionOf = new Map(versions.map((row) => [row.stream_id, row.version]));
+      for (const { stream_id: streamId, version } of versions) if (version > 0) this.known.saw(streamId, version);
       for (const item of lost) {
         const found = item.events.map((event) => storedById.get(event.id));
         if (found.some((row) => row !== undefined)) {

@@ -22,6 +22,7 @@ import { LOG_START } from '../types.js';
 import { Upcasters } from '../upcasters.js';
 import { BatchWriter, type PendingAppend, type RenderedEvent } from './append.js';
 import { GroupCommit } from './group-commit.js';
+import { KnownVersions } from './known-versions.js';
 import { compareCursor } from './cursor.js';
 import { LogFeed } from './log-feed.js';
 import { type TailPolicy } from './tail.js';
@@ -65,6 +66,8 @@ export class PostgresEventStore implements EventStore {
   private readonly upcasters: Upcasters;
   private readonly tailPolicy: TailPolicy;
   private readonly feed: LogFeed;
+  /** Stream versions seen stored: appends that expect one of them skip the database's probe. */
+  private readonly known = new KnownVersions();
   private unlisten: (() => Promise<void>) | undefined;
   private closed = false;
 
@@ -75,7 +78,7 @@ export class PostgresEventStore implements EventStore {
     if (options.notifyChannel !== undefined && !channelPattern.test(options.notifyChannel)) {
       throw new Error(`notify channel ${options.notifyChannel} is not a plain identifier`);
     }
-    const writer = new BatchWriter(options.writer ?? sql, options.notifyChannel);
+    const writer = new BatchWriter(options.writer ?? sql, options.notifyChannel, this.known);
     this.commits = new GroupCommit((batch) => writer.write(batch), {
       maxInFlight: options.maxInFlightBatches ?? 2,
       connections: options.writerConnections ?? options.maxInFlightBatches ?? 2,
@@ -129,6 +132,8 @@ export class PostgresEventStore implements EventStore {
     } catch (error) {
       throw storeError(error, `reading ${streamId}`);
     }
+    const last = rows[rows.length - 1];
+    if (last) this.known.saw(streamId, last.version);
     return rows.map((row) => this.toRecorded(row));
   }
 
@@ -136,7 +141,9 @@ export class PostgresEventStore implements EventStore {
     streamTypeOf(streamId);
     try {
       const [row] = await this.sql<{ version: number | null }[]>`select max(version) as version from events where stream_id = ${streamId}`;
-      return row?.version ?? 0;
+      const version = row?.version ?? 0;
+      if (version > 0) this.known.saw(streamId, version);
+      return version;
     } catch (error) {
       throw storeError(error, `reading the version of ${streamId}`);
     }
@@ -241,6 +248,9 @@ export class PostgresEventStore implements EventStore {
       ? { streamId, version: snapped.version, schemaVersion, state: snapped.data as State, createdAt: snapped.created_at }
       : undefined;
     const events = snapped ? rows.filter((row) => row !== snapped) : rows;
+    // A snapshot's version proves nothing stored (a snapshot may be saved for any version).
+    const highest = events.reduce((max, row) => Math.max(max, row.version), 0);
+    if (highest > 0) this.known.saw(streamId, highest);
     return { snapshot, events: events.map((row) => this.toRecorded(row)) };
   }
 

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
-import { afterAll } from 'vitest';
-import { describe } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../protocol/errors.js';
 import { dropSchema, needPostgres, postgresUrl, uniqueSchema } from '../../test/support/services.js';
 import { openStore } from '../open.js';
 import { eventStoreContract } from './contract.js';
+import { NO_STREAM } from '../types.js';
 
 const available = await needPostgres();
 const schema = uniqueSchema('store');
@@ -34,5 +36,29 @@ describe.skipIf(!available)('PostgreSQL', () => {
         },
       };
     },
+  });
+  it('refuses a node a version another node has written since, though it saw the one before stored', async () => {
+    const open = () => openStore({ databaseUrl: postgresUrl, dataDir: 'memory', poolSize: 4, schema });
+    const [a, b] = await Promise.all([open(), open()]);
+    try {
+      const id = `thing/${randomUUID()}`;
+      const ev = (n: number) => ({ id: randomUUID(), type: 'test.thing.happened', data: { n } });
+      await a.store.append(id, NO_STREAM, [ev(1)]);
+      await a.store.append(id, 1, [ev(2)]); // a has seen versions 1 and 2 stored
+      await b.store.append(id, 2, [ev(3)]);
+      await b.store.append(id, 3, [ev(4)]);
+      // a's expectations are behind the stream: refused whole, in a batch with other appends too.
+      await expect(a.store.append(id, 2, [ev(5)])).rejects.toMatchObject({ code: ErrorCode.STREAM_VERSION_CONFLICT, actual: 4 });
+      const other = `thing/${randomUUID()}`;
+      const [stale, fresh] = await Promise.allSettled([a.store.append(id, 1, [ev(6), ev(7)]), a.store.append(other, NO_STREAM, [ev(1)])]);
+      expect(stale).toMatchObject({ status: 'rejected', reason: { code: ErrorCode.STREAM_VERSION_CONFLICT, actual: 4 } });
+      expect(fresh).toMatchObject({ status: 'fulfilled', value: { version: 1 } });
+      // and one ahead of what a has seen is probed, not taken on trust
+      await expect(a.store.append(id, 9, [ev(8)])).rejects.toMatchObject({ code: ErrorCode.STREAM_VERSION_CONFLICT, actual: 4 });
+      expect((await b.store.readStream(id)).map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3, 4]);
+      expect((await a.store.append(id, 4, [ev(5)])).version).toBe(5);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 });
