@@ -59,8 +59,8 @@ interface ResultRow {
  * probe for `e + 1` would spare that failed statement, but conflicts are rare (an actor knows its
  * stream's version) and the probe cost every append: 7 % of the batch statement's throughput,
  * measured. Two writers racing with the same expectation meet on the index too, where the second
- * waits for the first to commit
- * and then fails. An `ANY` append takes the stream's highest version as its base.
+ * waits for the first to commit and then fails. An `ANY` append takes the stream's highest
+ * version as its base.
  *
  * `checkIds` first looks up the batch's event ids: an append whose ids are stored already is an
  * idempotent retry and writes nothing. An append that expects `NO_STREAM` or a version does not
