@@ -114,17 +114,17 @@ export async function startGamifier(options: GamifierOptions): Promise<ChildServ
   return { pid: child.pid!, port, stop: stopper(child) };
 }
 
-/** The bare uWebSockets.js echo server (push-echo-server.ts) in a child process. */
-export async function startEchoServer(): Promise<ChildServer> {
-  const entry = nodeEntry('push-echo-server');
+/** A bare uWebSockets.js server of the benchmark's own (push-echo-server.ts, push-fanout-server.ts) in a child process. */
+export async function startBareServer(name: 'push-echo-server' | 'push-fanout-server'): Promise<ChildServer & { child: ChildProcess }> {
+  const entry = nodeEntry(name);
   const child = fork(entry.file, [], { execArgv: entry.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message: { port?: number; error?: string }) =>
-      message.port ? resolve(message.port) : reject(new Error(`echo server: ${message.error ?? 'no port'}`)),
+      message.port ? resolve(message.port) : reject(new Error(`${name}: ${message.error ?? 'no port'}`)),
     );
-    child.once('exit', (code) => reject(new Error(`the echo server exited (code ${code})`)));
+    child.once('exit', (code) => reject(new Error(`${name} exited (code ${code})`)));
   });
-  return { pid: child.pid!, port, stop: stopper(child) };
+  return { pid: child.pid!, port, stop: stopper(child), child };
 }
 
 /** Clock ticks per second of /proc's utime and stime (USER_HZ, 100 on every Linux Node runs on). */

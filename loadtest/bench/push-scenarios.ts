@@ -7,7 +7,8 @@ import { epochNow } from '../generator/metrics.js';
 import { CpuMeter } from './machine.js';
 import { Fleet } from './push-fleet.js';
 import type { PushPlan, WatcherClient } from './push-messages.js';
-import { postgresPids, ProcessCpu, startEchoServer, startGamifier, type ChildServer } from './push-processes.js';
+import type { FanoutOrder } from './push-fanout-server.js';
+import { postgresPids, ProcessCpu, startBareServer, startGamifier, type ChildServer } from './push-processes.js';
 import { median } from './stats.js';
 
 export interface PushSettings {
@@ -139,7 +140,7 @@ async function measureLoop(fleet: Fleet, server: ChildServer, settings: PushSett
 
 /** (a) The bare uWS echo server, the same number of `ws` clients in a closed loop. */
 export async function echoCeiling(settings: PushSettings): Promise<LoopResult> {
-  const server = await startEchoServer();
+  const server = await startBareServer('push-echo-server');
   try {
     // A frame the size of a msgpack `cmd` of water.log.
     const plans: PushPlan[] = deal(Array.from({ length: settings.clients }), settings.workers).map((share) => ({
@@ -202,61 +203,95 @@ export async function leaderboardFanout(settings: PushSettings): Promise<FanoutR
       const registered = await client.send({ to: `user/${userId}`, type: 'user.register', payload: { displayName: userId, timezone: 'UTC' } });
       if (registered.status !== 'ok') throw new Error(`cannot register ${userId}: ${registered.code} ${registered.message}`);
     }
-    const userIds = Array.from({ length: settings.watchers }, (_, i) => `w${i}`);
-    const plans: PushPlan[] = deal(userIds, settings.workers).map((share) => ({
-      mode: 'watchers',
-      socketUrl,
-      userIds: share,
-      changers,
-      client: settings.watcherClient,
-    }));
-    const { fleet, connected, failed } = await Fleet.start(plans, 180_000);
-    try {
-      await sleep(1_000); // the registrations' own pushes, if any, are out of the way
-      const rounds: FanoutRound[] = [];
-      const spans: CpuShares[] = [];
-      for (const [k, userId] of changers.entries()) {
-        const meter = meterCpu(fleet, server);
-        await sleep(20); // the workers start metering before the command goes
-        const sentAt = epochNow();
-        const arrivals = fleet.arrivals(userId, 10_000);
-        const acked = clients[k]!.send({
-          to: `user/${userId}`,
-          type: 'meal.log',
-          payload: {
-            mealId: `m${k}`,
-            mealType: 'lunch',
-            eatenAt: Date.now(),
-            foods: [{ name: 'lentil soup', quantity: 400, unit: 'g', calories: 450, proteinG: 28, carbsG: 60, fatG: 9 }],
-          },
-        }).then((result) => {
-          if (result.status !== 'ok') throw new Error(`meal.log of ${userId} failed: ${result.code} ${result.message}`);
-          return epochNow();
-        });
-        const [ackAt, reports] = await Promise.all([acked, arrivals]);
-        const received = reports.reduce((total, report) => total + report.count, 0);
-        const lastAt = Math.max(...reports.map((report) => (report.count > 0 ? report.lastMs : -Infinity)));
-        const firstAt = Math.min(...reports.map((report) => (report.count > 0 ? report.firstMs : Infinity)));
-        const cpu = await meter.stop();
-        if (k > 0) spans.push(cpu);
-        rounds.push({
-          warmup: k === 0,
-          ackMs: ackAt - sentAt,
-          firstMs: firstAt - sentAt,
-          lastMs: received === connected ? lastAt - sentAt : NaN,
-          received,
-          serverCpuMs: cpu.server * cpu.wallMs,
-          clientsCpuMs: cpu.workers.reduce((total, share) => total + share, 0) * cpu.wallMs,
-        });
-        await sleep(500);
-      }
-      return { kind: 'fanout', rounds, connected, failed, cpu: combine(spans) };
-    } finally {
-      await fleet.stop();
-    }
+    return await timeFanout(settings, server, socketUrl, changers, (k, userId) =>
+      clients[k]!.send({
+        to: `user/${userId}`,
+        type: 'meal.log',
+        payload: {
+          mealId: `m${k}`,
+          mealType: 'lunch',
+          eatenAt: Date.now(),
+          foods: [{ name: 'lentil soup', quantity: 400, unit: 'g', calories: 450, proteinG: 28, carbsG: 60, fatG: 9 }],
+        },
+      }).then((result) => {
+        if (result.status !== 'ok') throw new Error(`meal.log of ${userId} failed: ${result.code} ${result.message}`);
+        return epochNow();
+      }),
+    );
   } finally {
     await Promise.all(clients.map((client) => client.close()));
     await server.stop();
+  }
+}
+
+/**
+ * (e) The ceiling of (c): the same watchers on a bare uWebSockets.js server
+ * (push-fanout-server.ts) that sends each round's leaderboard `evt` to every socket in a loop.
+ * What is left between (c) and (e) is Gamifier's own: the command, the projection, the read
+ * model's reload and diff, and the gateway's path to each socket.
+ */
+export async function fanoutCeiling(settings: PushSettings): Promise<FanoutResult> {
+  const server = await startBareServer('push-fanout-server');
+  const changers = Array.from({ length: 1 + settings.rounds }, (_, k) => `changer${k}`);
+  try {
+    return await timeFanout(settings, server, `ws://127.0.0.1:${server.port}/v1/ws`, changers, async (k, changer) => {
+      server.child.send({ changer, version: k + 2 } satisfies FanoutOrder);
+      return NaN; // no command, no ack
+    });
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * Connects the watchers, then times each round: `change` makes the leaderboard show `changer`
+ * with points (and resolves when acknowledged), and the round lasts until every watcher has it.
+ */
+async function timeFanout(
+  settings: PushSettings,
+  server: ChildServer,
+  socketUrl: string,
+  changers: readonly string[],
+  change: (round: number, changer: string) => Promise<number>,
+): Promise<FanoutResult> {
+  const userIds = Array.from({ length: settings.watchers }, (_, i) => `w${i}`);
+  const plans: PushPlan[] = deal(userIds, settings.workers).map((share) => ({
+    mode: 'watchers',
+    socketUrl,
+    userIds: share,
+    changers: [...changers],
+    client: settings.watcherClient,
+  }));
+  const { fleet, connected, failed } = await Fleet.start(plans, 180_000);
+  try {
+    await sleep(1_000); // the registrations' own pushes, if any, are out of the way
+    const rounds: FanoutRound[] = [];
+    const spans: CpuShares[] = [];
+    for (const [k, userId] of changers.entries()) {
+      const meter = meterCpu(fleet, server);
+      await sleep(20); // the workers start metering before the change
+      const sentAt = epochNow();
+      const arrivals = fleet.arrivals(userId, 10_000);
+      const [ackAt, reports] = await Promise.all([change(k, userId), arrivals]);
+      const received = reports.reduce((total, report) => total + report.count, 0);
+      const lastAt = Math.max(...reports.map((report) => (report.count > 0 ? report.lastMs : -Infinity)));
+      const firstAt = Math.min(...reports.map((report) => (report.count > 0 ? report.firstMs : Infinity)));
+      const cpu = await meter.stop();
+      if (k > 0) spans.push(cpu);
+      rounds.push({
+        warmup: k === 0,
+        ackMs: ackAt - sentAt,
+        firstMs: firstAt - sentAt,
+        lastMs: received === connected ? lastAt - sentAt : NaN,
+        received,
+        serverCpuMs: cpu.server * cpu.wallMs,
+        clientsCpuMs: cpu.workers.reduce((total, share) => total + share, 0) * cpu.wallMs,
+      });
+      await sleep(500);
+    }
+    return { kind: 'fanout', rounds, connected, failed, cpu: combine(spans) };
+  } finally {
+    await fleet.stop();
   }
 }
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { defaultLimits } from '../../protocol/frames.js';
-import { commandLoop, echoCeiling, leaderboardFanout, medianOf, type CpuShares, type FanoutResult, type FanoutRound, type LoopResult, type PushResult, type PushSettings } from './push-scenarios.js';
+import { commandLoop, echoCeiling, fanoutCeiling, leaderboardFanout, medianOf, type CpuShares, type FanoutResult, type FanoutRound, type LoopResult, type PushResult, type PushSettings } from './push-scenarios.js';
 import { CpuMeter } from './machine.js';
 import { watcherClients, type WatcherClient } from './push-messages.js';
 import { formatNumber, formatTable } from './stats.js';
@@ -18,7 +18,8 @@ const usage = `npm run bench push -- [--clients N] [--pace N] [--watchers N] [--
                  TCP socket (default: they are instruments, and on this machine they share the server's
                  cores); lean, on ws; or SDK clients
   --seconds N    measured seconds of (a), (b) and (d), after a warm-up (default 10)
-  --only list    run only these: a (uWS echo ceiling), b (SDK commands, uWS), c (leaderboard fan-out), d (b on ws)
+  --only list    run only these: a (uWS echo ceiling), b (SDK commands, uWS), c (leaderboard fan-out), d (b on ws),
+                 e (fan-out ceiling: (c)'s watchers on a bare uWS server that sends them one evt in a loop)
   DATABASE_URL   the PostgreSQL the servers use (default postgres://postgres@127.0.0.1:5432/postgres);
                  each server gets a fresh schema, dropped afterwards
   BENCH_SERVER_NODE_FLAGS  node flags added to the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
@@ -37,6 +38,7 @@ const scenarios = {
   b: { title: '(b) Gamifier on uWS, SDK clients', run: (settings: PushSettings) => commandLoop(settings, 'uws') },
   c: { title: '(c) leaderboard/global fan-out', run: (settings: PushSettings) => leaderboardFanout(settings) },
   d: { title: '(d) Gamifier on ws (GAMIFIER_WS=ws)', run: (settings: PushSettings) => commandLoop(settings, 'ws') },
+  e: { title: '(e) bare uWS fan-out, same watchers', run: (settings: PushSettings) => fanoutCeiling(settings) },
 } as const;
 type Key = keyof typeof scenarios;
 
@@ -54,7 +56,7 @@ export async function run(args: readonly string[]): Promise<number> {
       watchers: { type: 'string', default: '10000' },
       'watcher-client': { type: 'string', default: 'wire' },
       seconds: { type: 'string', default: '10' },
-      only: { type: 'string', default: 'a,b,c,d' },
+      only: { type: 'string', default: 'a,b,c,d,e' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -140,7 +142,6 @@ function describe(result: PushResult): string {
 
 function report(results: Map<Key, PushResult>, settings: PushSettings): void {
   const loop = (key: Key) => results.get(key) as LoopResult | undefined;
-  const fanout = results.get('c') as FanoutResult | undefined;
   const rows: string[][] = [];
   for (const key of ['a', 'b', 'd'] as const) {
     const result = loop(key);
@@ -156,8 +157,11 @@ function report(results: Map<Key, PushResult>, settings: PushSettings): void {
     ]);
   }
   if (rows.length > 0) console.log(formatTable(['scenario', 'throughput', 'ack / echo p50 ms', 'ack / echo p99 ms', 'push p50 ms', 'push p99 ms'], rows));
-  if (fanout) {
-    console.log(`${rows.length > 0 ? '\n' : ''}(c) one leaderboard/global change → ${formatNumber(fanout.connected)} watchers, ${fanout.rounds.filter((round) => !round.warmup).length} rounds after a warm-up (ms from the command):`);
+  for (const key of ['c', 'e'] as const) {
+    const fanout = results.get(key) as FanoutResult | undefined;
+    if (!fanout) continue;
+    const what = key === 'c' ? 'one leaderboard/global change' : 'one evt sent by a bare uWS server';
+    console.log(`${rows.length > 0 || key === 'e' ? '\n' : ''}(${key}) ${what} → ${formatNumber(fanout.connected)} watchers, ${fanout.rounds.filter((round) => !round.warmup).length} rounds after a warm-up (ms from the ${key === 'c' ? 'command' : 'order to send'}):`);
     console.log(
       formatTable(
         ['round', 'ack', 'first watcher', 'last watcher', 'watchers reached', 'server CPU ms', 'clients CPU ms'],
@@ -176,6 +180,12 @@ function report(results: Map<Key, PushResult>, settings: PushSettings): void {
         ],
       ),
     );
+  }
+  const fanout = results.get('c') as FanoutResult | undefined;
+  const ceiling = results.get('e') as FanoutResult | undefined;
+  if (fanout && ceiling) {
+    const last = (result: FanoutResult) => medianOf(result.rounds, (round) => round.lastMs);
+    console.log(`(c) ÷ (e), last watcher: ${formatNumber(last(fanout) / last(ceiling))}×`);
   }
 
   if (settings.pacePerSecond === 0) {
