@@ -4,8 +4,9 @@ import { runtime } from './002-runtime.js';
 import { readModels } from './003-read-models.js';
 import { dropStreams } from './004-drop-streams.js';
 import { byteOrderIds } from './005-byte-order-ids.js';
+import { verbatimEventJson } from './006-verbatim-event-json.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration of the schema, oldest first. Append new ones; never edit a shipped one. */
-export const migrations: readonly Migration[] = [eventLog, runtime, readModels, dropStreams, byteOrderIds];
+export const migrations: readonly Migration[] = [eventLog, runtime, readModels, dropStreams, byteOrderIds, verbatimEventJson];

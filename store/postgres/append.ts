@@ -89,7 +89,7 @@ known as (
 ),` : ''}
 ins as (
   insert into events (stream_id, stream_type, version, event_id, type, schema_version, data, metadata)
-  select u.s, u.t, u.base + u.i, u.id, u.type, u.sv, u.data::jsonb, u.meta::jsonb
+  select u.s, u.t, u.base + u.i, u.id, u.type, u.sv, u.data::json, u.meta::json
   from u
   where (not u.probe or exists (select 1 from events p where p.stream_id = u.s and p.version = u.e offset 0))${checkIds ? `
     and u.s <> all(array(select append_to from known))` : ''}

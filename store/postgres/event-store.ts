@@ -231,7 +231,7 @@ export class PostgresEventStore implements EventStore {
         select version, state, created_at from snapshots where stream_id = $1 and schema_version = $2
       )
       select null::bigint as position, null as tx_id, null as stream_id, null as stream_type, version, null as event_id,
-             null as type, $2::int as schema_version, state as data, null::jsonb as metadata, created_at
+             null as type, $2::int as schema_version, state::json as data, null::json as metadata, created_at
       from snap
       union all
       (select ${eventColumns} from events

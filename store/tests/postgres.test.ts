@@ -5,6 +5,8 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { dropSchema, needPostgres, postgresUrl, uniqueSchema } from '../../test/support/services.js';
 import { openStore } from '../open.js';
 import { eventStoreContract } from './contract.js';
+import { migrations } from '../migrations/index.js';
+import { migrate } from '../postgres/migrate.js';
 import { NO_STREAM } from '../types.js';
 
 const available = await needPostgres();
@@ -23,7 +25,7 @@ describe.skipIf(!available)('PostgreSQL', () => {
       const insertedPromise = new Promise<void>((resolve) => (inserted = resolve));
       const transaction = sql.begin(async (tx) => {
         await tx`insert into events (stream_id, stream_type, version, event_id, type, data)
-                 values (${streamId}, 'slow', 1, ${eventId}, 'test.slow.committed', '{}'::jsonb)`;
+                 values (${streamId}, 'slow', 1, ${eventId}, 'test.slow.committed', '{}')`;
         inserted();
         await released;
       });
@@ -59,6 +61,32 @@ describe.skipIf(!available)('PostgreSQL', () => {
       expect((await a.store.append(id, 4, [ev(5)])).version).toBe(5);
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+  it('keeps every event of a log written before its data became verbatim JSON (migration 6)', async () => {
+    const older = uniqueSchema('store_upgrade');
+    const sql = postgres(postgresUrl, { max: 1, onnotice: () => undefined, connection: { search_path: older } });
+    try {
+      await sql.unsafe(`create schema ${older}`);
+      await migrate(sql, migrations.filter((migration) => migration.version < 6));
+      const id = `thing/${randomUUID()}`;
+      await sql`insert into events (stream_id, stream_type, version, event_id, type, data, metadata)
+                values (${id}, 'thing', 1, ${randomUUID()}, 'test.thing.happened', ${'{"b": [1, 2.5], "a": "é"}'}::text::jsonb, ${'{"commandId": "c1"}'}::text::jsonb)`;
+      const upgraded = await openStore({ databaseUrl: postgresUrl, dataDir: 'memory', poolSize: 2, schema: older });
+      try {
+        expect(upgraded.migrations.applied.map((migration) => migration.version)).toEqual([6]);
+        await upgraded.store.append(id, 1, [{ id: randomUUID(), type: 'test.thing.happened', data: { n: 2 } }]);
+        const events = await upgraded.store.readStream(id);
+        expect(events.map((e) => [e.version, e.data, e.metadata])).toEqual([
+          [1, { a: 'é', b: [1, 2.5] }, { commandId: 'c1' }],
+          [2, { n: 2 }, {}],
+        ]);
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      await sql.end();
+      await dropSchema(older);
     }
   });
 });
