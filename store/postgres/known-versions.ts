@@ -4,6 +4,9 @@
  * that expects `v` needs no probe of the database for it: the unique index on
  * `(stream_id, version)` alone then keeps the stream from forking (append.ts). Bounded: beyond
  * `capacity` streams the one updated longest ago is forgotten, and its next append probes again.
+ *
+ * It holds only while nothing removes events under a running process: after restoring the
+ * database from a backup, restart the nodes (their actors' states are stale then too).
  */
 export class KnownVersions {
   private readonly versions = new Map<string, number>();
