@@ -89,6 +89,8 @@ describe.skipIf(!available)('a challenge on the real runtime and PostgreSQL', ()
       (await opened.store.readStream(`user/${id}`))
         .filter((e) => e.type === 'points.earned' && String((e.data as { sourceId: string }).sourceId).startsWith('challenge:'))
         .map((e) => (e.data as { amount: number }).amount);
+    // Each winner's award is a command of its own, delivered independently of bob's.
+    await eventually(async () => ((await awards('ada')).length > 0 ? true : undefined));
     expect(await awards('bob')).toEqual([300]);
     expect(await awards('ada')).toEqual([150]);
     expect(await awards('cyd')).toEqual([]);
