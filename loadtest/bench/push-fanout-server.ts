@@ -2,13 +2,15 @@ import uWS from 'uWebSockets.js';
 import { createCodec, Subprotocol } from '../../protocol/codecs.js';
 import { defaultLimits, type ServerFrame } from '../../protocol/frames.js';
 
-/**
+/*
  * The ceiling of `npm run bench push` (e): a bare uWebSockets.js server that speaks just enough
  * of the protocol for (c)'s watchers (a `welcome` for every `hello`, an empty `snap` for every
  * `sub`) and, when the benchmark says so over IPC, sends one leaderboard `evt`, encoded once, to
  * every socket in a plain loop — no session, no read model, no database. Forked by
  * push-processes.ts; reports its port over IPC and runs until killed.
  */
+
+/** What the benchmark sends this process over IPC for each round: push one evt to everyone. */
 export interface FanoutOrder {
   /** The player the pushed diff shows with points, as (c)'s changer. */
   changer: string;

@@ -245,7 +245,8 @@ export async function fanoutCeiling(settings: PushSettings): Promise<FanoutResul
 
 /**
  * Connects the watchers, then times each round: `change` makes the leaderboard show `changer`
- * with points (and resolves when acknowledged), and the round lasts until every watcher has it.
+ * with points and resolves with the epoch ms of its ack (NaN where nothing acknowledges it), and
+ * the round lasts until every watcher has the push.
  */
 async function timeFanout(
   settings: PushSettings,

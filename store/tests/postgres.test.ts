@@ -39,6 +39,7 @@ describe.skipIf(!available)('PostgreSQL', () => {
       };
     },
   });
+
   it('refuses a node a version another node has written since, though it saw the one before stored', async () => {
     const open = () => openStore({ databaseUrl: postgresUrl, dataDir: 'memory', poolSize: 4, schema });
     const [a, b] = await Promise.all([open(), open()]);
@@ -63,6 +64,7 @@ describe.skipIf(!available)('PostgreSQL', () => {
       await Promise.all([a.close(), b.close()]);
     }
   });
+
   it('keeps every event of a log written before its data became verbatim JSON (migration 6)', async () => {
     const older = uniqueSchema('store_upgrade');
     const sql = postgres(postgresUrl, { max: 1, onnotice: () => undefined, connection: { search_path: older } });
