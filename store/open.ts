@@ -32,6 +32,11 @@ export interface OpenStore {
   close(): Promise<void>;
 }
 
+/** The LISTEN/NOTIFY channel on which the stores of one schema tell each other of appends. */
+export function notifyChannelOf(schema: string | undefined): string {
+  return `gamifier_events${schema ? `_${schema}` : ''}`.slice(0, 63);
+}
+
 /** Connects, applies pending migrations and opens the event store. */
 export async function openStore(config: StoreConfig): Promise<OpenStore> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
@@ -54,7 +59,7 @@ export async function openStore(config: StoreConfig): Promise<OpenStore> {
     // instead of idling while this process settles the first and forms the next.
     const options: PostgresEventStoreOptions = embedded
       ? { maxInFlightBatches: 1 }
-      : { writer: writer!, writerConnections: writers, maxInFlightBatches: 2 * writers, notifyChannel: `gamifier_events${config.schema ? `_${config.schema}` : ''}`.slice(0, 63) };
+      : { writer: writer!, writerConnections: writers, maxInFlightBatches: 2 * writers, notifyChannel: notifyChannelOf(config.schema) };
     if (config.upcasters) options.upcasters = config.upcasters;
     const store = await PostgresEventStore.open(sql, options);
     return {

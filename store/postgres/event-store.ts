@@ -21,6 +21,7 @@ import type {
 import { LOG_START } from '../types.js';
 import { Upcasters } from '../upcasters.js';
 import { BatchWriter, type PendingAppend, type RenderedEvent } from './append.js';
+import { CommitBell } from './commit-bell.js';
 import { GroupCommit } from './group-commit.js';
 import { KnownVersions } from './known-versions.js';
 import { compareCursor } from './cursor.js';
@@ -69,6 +70,8 @@ export class PostgresEventStore implements EventStore {
   /** Stream versions seen stored: appends that expect one of them skip the database's probe. */
   private readonly known = new KnownVersions();
   private unlisten: (() => Promise<void>) | undefined;
+  /** Notifies other processes' tails after appends commit (with a notify channel). */
+  private readonly bell: CommitBell | undefined;
   private closed = false;
 
   private constructor(
@@ -78,7 +81,8 @@ export class PostgresEventStore implements EventStore {
     if (options.notifyChannel !== undefined && !channelPattern.test(options.notifyChannel)) {
       throw new Error(`notify channel ${options.notifyChannel} is not a plain identifier`);
     }
-    const writer = new BatchWriter(options.writer ?? sql, options.notifyChannel, this.known);
+    const writer = new BatchWriter(options.writer ?? sql, this.known);
+    this.bell = options.notifyChannel === undefined ? undefined : new CommitBell(sql, options.notifyChannel);
     this.commits = new GroupCommit((batch) => writer.write(batch), {
       maxInFlight: options.maxInFlightBatches ?? 2,
       connections: options.writerConnections ?? options.maxInFlightBatches ?? 2,
@@ -114,7 +118,10 @@ export class PostgresEventStore implements EventStore {
     } catch (error) {
       throw storeError(error, `append to ${streamId}`);
     }
-    if (!result.duplicate) this.wake.ring();
+    if (!result.duplicate) {
+      this.wake.ring();
+      this.bell?.ring();
+    }
     return result;
   }
 
@@ -281,6 +288,7 @@ export class PostgresEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await this.commits.close();
+    await this.bell?.close();
     await this.unlisten?.().catch(() => undefined);
   }
 

@@ -3,11 +3,13 @@ import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../protocol/errors.js';
 import { dropSchema, needPostgres, postgresUrl, uniqueSchema } from '../../test/support/services.js';
-import { openStore } from '../open.js';
+import { notifyChannelOf, openStore } from '../open.js';
+import { connect } from '../postgres/connect.js';
+import { PostgresEventStore } from '../postgres/event-store.js';
 import { eventStoreContract } from './contract.js';
 import { migrations } from '../migrations/index.js';
 import { migrate } from '../postgres/migrate.js';
-import { NO_STREAM } from '../types.js';
+import { LOG_START, NO_STREAM, type RecordedEvent } from '../types.js';
 
 const available = await needPostgres();
 const schema = uniqueSchema('store');
@@ -64,6 +66,31 @@ describe.skipIf(!available)('PostgreSQL', () => {
       await Promise.all([a.close(), b.close()]);
     }
   });
+
+  it("wakes another node's tail when an append commits, without waiting for the tail's poll", async () => {
+    const writer = await openStore({ databaseUrl: postgresUrl, dataDir: 'memory', poolSize: 4, schema });
+    // The other node polls once a minute: within this test, only the notification can wake it.
+    const sql = connect(postgresUrl, { max: 2, schema });
+    const reader = await PostgresEventStore.open(sql, { notifyChannel: notifyChannelOf(schema), tail: { minPollMs: 60_000, maxPollMs: 60_000 } });
+    const stop = new AbortController();
+    try {
+      const id = `thing/${randomUUID()}`;
+      await writer.store.append(id, NO_STREAM, [{ id: randomUUID(), type: 'test.thing.happened', data: { n: 1 } }]);
+      const seen: RecordedEvent[] = [];
+      const tail = reader.tail(LOG_START, { signal: stop.signal })[Symbol.asyncIterator]();
+      while (!seen.some((event) => event.streamId === id)) seen.push(...((await tail.next()).value as RecordedEvent[]));
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the tail has read up to the head and sleeps
+      await writer.store.append(id, 1, [{ id: randomUUID(), type: 'test.thing.happened', data: { n: 2 } }]);
+      while (!seen.some((event) => event.streamId === id && event.version === 2)) seen.push(...((await tail.next()).value as RecordedEvent[]));
+      expect(seen.filter((event) => event.streamId === id).map((event) => (event.data as { n: number }).n)).toEqual([1, 2]);
+      stop.abort();
+      await tail.return?.(undefined);
+    } finally {
+      await reader.close();
+      await sql.end();
+      await writer.close();
+    }
+  }, 20_000);
 
   it('keeps every event of a log written before its data became verbatim JSON (migration 6)', async () => {
     const older = uniqueSchema('store_upgrade');
