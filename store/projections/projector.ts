@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { compareCursor } from '../postgres/cursor.js';
 import type { EventStore, LogCursor, RecordedEvent } from '../types.js';
 import { causedBy, CheckpointMovedError, fenceBatch, GenerationRetiredError } from './fencing.js';
 import { checkpointName, tableNames, type Projection } from './projection.js';
@@ -24,7 +25,10 @@ export interface ProjectorHooks {
   onError?(projection: string, generation: number, error: Error): void;
   /** The generation was swapped out (by another node): this projector has stopped. */
   onRetired?(projector: Projector): void;
-  /** A batch committed to the read model (how live topics learn that it moved). */
+  /**
+   * A batch committed to the read model (how live topics learn that it moved), by this projector
+   * or by another of its generation that got there first (another node's).
+   */
   onApplied?(projection: string, batch: readonly RecordedEvent[]): void;
 }
 
@@ -45,6 +49,8 @@ export class Projector {
   private reachedHead = false;
   private failure: ProjectorFailure | undefined;
   private retired = false;
+  /** The last batch another projector applied first. */
+  private lost: RecordedEvent[] | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -84,6 +90,8 @@ export class Projector {
     while (!signal.aborted) {
       try {
         let from = await this.store.loadCheckpoint(this.checkpoint);
+        if (this.cursor && compareCursor(from, this.cursor) > 0) await this.appliedElsewhere(this.cursor, from, this.lost);
+        this.lost = undefined;
         this.cursor = from;
         for await (const batch of this.store.tail(from, { types: this.projection.eventTypes, limit: this.settings.batchSize, signal })) {
           from = await this.applyBatch(from, batch);
@@ -121,11 +129,47 @@ export class Projector {
     const next = { txId: last.txId, position: last.position };
     const tables = tableNames(this.projection, this.generation);
     const fence = { projection: this.projection.name, generation: this.generation, checkpoint: this.checkpoint, from };
-    await this.store.commitCheckpoint(this.checkpoint, next, async (tx) => {
-      await fenceBatch(tx, fence);
-      await this.projection.apply(tx, batch, tables);
-    });
+    try {
+      await this.store.commitCheckpoint(this.checkpoint, next, async (tx) => {
+        await fenceBatch(tx, fence);
+        await this.projection.apply(tx, batch, tables);
+      });
+    } catch (error) {
+      // Kept for announcing, should another projector have applied it (see run).
+      if (causedBy(error, CheckpointMovedError)) this.lost = batch;
+      throw error;
+    }
     this.hooks.onApplied?.(this.projection.name, batch);
     return next;
+  }
+
+  /**
+   * Another projector of this generation (another node's) moved the checkpoint from `from` to
+   * `upTo`: the read model this node's watchers read has moved, and they must hear of it as if
+   * this node had applied those events, or they would hear only of the batches it happened to
+   * win. The batch this projector lost covers the start of that span; the rest is read from the
+   * log (one read when the other projector went further while this one paused).
+   */
+  private async appliedElsewhere(from: LogCursor, upTo: LogCursor, lost: RecordedEvent[] | undefined): Promise<void> {
+    const announce = (events: readonly RecordedEvent[]): boolean => {
+      const applied = events.filter((event) => compareCursor(event, upTo) <= 0);
+      if (applied.length > 0) this.hooks.onApplied?.(this.projection.name, applied);
+      return applied.length === events.length;
+    };
+    let at = from;
+    if (lost && lost.length > 0 && compareCursor(lost[0]!, from) > 0) {
+      if (!announce(lost)) return;
+      at = lost[lost.length - 1]!;
+    }
+    const limit = this.settings.batchSize;
+    try {
+      while (compareCursor(at, upTo) < 0) {
+        const { events, next } = await this.store.readAll(at, { limit, types: this.projection.eventTypes });
+        if (!announce(events) || events.length < limit) return;
+        at = next;
+      }
+    } catch (error) {
+      this.hooks.onError?.(this.projection.name, this.generation, error instanceof Error ? error : new Error(String(error)));
+    }
   }
 }

@@ -97,6 +97,28 @@ export function projectorCases(h: Harness): void {
     expect(await h.queries.leaderboard.top(100)).toEqual(foldLeaderboard(log));
   });
 
+  it("tells each node of every batch, whichever node's projector applied it", async () => {
+    // Both nodes project the same generation and race for each batch; the fence lets one apply
+    // it. Each node's watchers read the shared read model, so each must hear of every batch.
+    const heard = { a: new Set<string>(), b: new Set<string>() };
+    const node = (ids: Set<string>) =>
+      h.projections([counterProjection(() => false)], { onApplied: (_name, batch) => batch.forEach((event) => ids.add(event.id)) });
+    const [nodeA, nodeB] = [node(heard.a), node(heard.b)];
+    await Promise.all([nodeA.start(), nodeB.start()]);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const id = randomUUID();
+      ids.push(id);
+      await h.opened.store.append(`test/${randomUUID()}`, 'any', [{ id, type: 'test.counter.bumped', data: {} }]);
+      if (i % 3 === 2) await settled(nodeA);
+    }
+    await settled(nodeA);
+    await settled(nodeB);
+    await eventually(async () => (ids.every((id) => heard.a.has(id) && heard.b.has(id)) ? true : undefined), 5_000, 'both nodes hearing of every event').catch(() => undefined);
+    expect(ids.filter((id) => !heard.a.has(id))).toEqual([]);
+    expect(ids.filter((id) => !heard.b.has(id))).toEqual([]);
+  }, 30_000);
+
   it('rebuilds every read model from the start while events keep coming and queries keep being answered', async () => {
     await seedPlayers(h, 8, 3);
     await h.writer.user('p0', player.friendAdded('p1'), player.friendAdded('p2'));
