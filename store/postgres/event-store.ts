@@ -82,7 +82,6 @@ export class PostgresEventStore implements EventStore {
       throw new Error(`notify channel ${options.notifyChannel} is not a plain identifier`);
     }
     const writer = new BatchWriter(options.writer ?? sql, this.known);
-    this.bell = options.notifyChannel === undefined ? undefined : new CommitBell(sql, options.notifyChannel);
     this.commits = new GroupCommit((batch) => writer.write(batch), {
       maxInFlight: options.maxInFlightBatches ?? 2,
       connections: options.writerConnections ?? options.maxInFlightBatches ?? 2,
@@ -91,6 +90,7 @@ export class PostgresEventStore implements EventStore {
     });
     this.upcasters = options.upcasters ?? new Upcasters();
     this.tailPolicy = { minPollMs: 10, maxPollMs: 1_000, batchSize: 500, minReadGapMs: 20, ...options.tail };
+    this.bell = options.notifyChannel === undefined ? undefined : new CommitBell(sql, options.notifyChannel);
     this.feed = new LogFeed((cursor, opts) => this.readAll(cursor, opts), this.wake, this.tailPolicy);
   }
 
