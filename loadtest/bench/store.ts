@@ -5,7 +5,7 @@ import { scenarios, storeBenchSettings, type Figures } from './store-scenarios.j
 import { runInOwnProcess } from './store-scenario-process.js';
 import { formatNumber, formatTable, median } from './stats.js';
 
-const usage = `npm run bench store -- [--seconds N] [--runs N] [--only naive,raw,append,latency,pglite]
+const usage = `npm run bench store -- [--seconds N] [--runs N] [--only naive,raw,append,latency,pglite,catchup]
   --seconds N   measured seconds per scenario and run (default 5), after a warm-up of a fifth of it (at most 1 s)
   --runs N      runs of every scenario, interleaved; the table shows their median (default 3)
   --only list   run only these scenarios (ratios and targets need all of them)

@@ -26,6 +26,7 @@ import { GroupCommit } from './group-commit.js';
 import { KnownVersions } from './known-versions.js';
 import { compareCursor } from './cursor.js';
 import { LogFeed } from './log-feed.js';
+import { logPage } from './log-page.js';
 import { type TailPolicy } from './tail.js';
 import { Wake } from './wake.js';
 
@@ -59,6 +60,7 @@ interface EventRow {
 
 const eventColumns = 'position, tx_id::text as tx_id, stream_id, stream_type, version, event_id, type, schema_version, data, metadata, created_at';
 const channelPattern = /^[a-z_][a-z0-9_]{0,62}$/;
+const pageParameters = { txId: '$1', position: '$2', limit: '$3' };
 
 /** The event store in SQL, through postgres.js, on PostgreSQL or on PGlite. */
 export class PostgresEventStore implements EventStore {
@@ -158,18 +160,13 @@ export class PostgresEventStore implements EventStore {
 
   async readAll(from: LogCursor, options: ReadAllOptions = {}): Promise<ReadAllResult> {
     const limit = options.limit ?? this.tailPolicy.batchSize;
-    const typeFilter = options.types ? 'and e.type = any($4::text[])' : '';
     const params: unknown[] = [String(from.txId), from.position, limit];
-    if (options.types) params.push(options.types);
+    if (options.types) params.push([...new Set(options.types)]);
     // One statement, one snapshot: the page and the head both stop below the oldest transaction
     // still running, so nothing it will commit can land behind the returned cursor.
     const text = `
       with horizon as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
-      page as (
-        select e.* from events e, horizon h
-        where (e.tx_id, e.position) > ($1::text::xid8, $2::bigint) and e.tx_id < h.xmin ${typeFilter}
-        order by e.tx_id, e.position limit $3
-      ),
+      page as (${logPage(options.types ? { ...pageParameters, types: '$4' } : pageParameters)}),
       head as (
         select e.tx_id, e.position from events e, horizon h
         where e.tx_id < h.xmin order by e.tx_id desc, e.position desc limit 1

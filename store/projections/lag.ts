@@ -1,5 +1,6 @@
 import type { Sql } from 'postgres';
 import { storeError } from '../errors.js';
+import { logPage } from '../postgres/log-page.js';
 import type { LogCursor } from '../types.js';
 
 /** How far a cursor is behind the head of the log, for the event types a projection reads. */
@@ -27,20 +28,16 @@ interface Row {
 const countCap = 10_000;
 
 /**
- * Measures the lag of `cursor` in one statement: an index range count capped at 10,000 events,
- * the age of the first pending event and the head of the log, all below the same safe horizon
- * the log is read with.
+ * Measures the lag of `cursor` in one statement: the events after it counted up to 10,000 (a page
+ * of the log, `logPage`), the age of the first of them and the head of the log, all below the
+ * same safe horizon the log is read with.
  */
 export async function measureLag(sql: Sql, cursor: LogCursor, types: readonly string[]): Promise<Lag> {
   let row: Row | undefined;
   try {
     [row] = await sql.unsafe<Row[]>(
       `with horizon as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
-       pending as (
-         select e.created_at from events e, horizon h
-         where (e.tx_id, e.position) > ($1::text::xid8, $2::bigint) and e.tx_id < h.xmin and e.type = any($3::text[])
-         order by e.tx_id, e.position limit $4
-       ),
+       pending as (${logPage({ txId: '$1', position: '$2', types: '$3', limit: '$4' })}),
        head as (
          select e.tx_id, e.position from events e, horizon h
          where e.tx_id < h.xmin order by e.tx_id desc, e.position desc limit 1
@@ -49,7 +46,7 @@ export async function measureLag(sql: Sql, cursor: LogCursor, types: readonly st
               extract(epoch from now() - (select min(created_at) from pending))::float8 as oldest_age,
               head.tx_id::text as head_tx, head.position::text as head_position
        from (select 1) as one left join head on true`,
-      [String(cursor.txId), cursor.position, types as string[], countCap + 1],
+      [String(cursor.txId), cursor.position, [...new Set(types)], countCap + 1],
       { prepare: true },
     );
   } catch (error) {

@@ -203,6 +203,31 @@ export function eventStoreContract(name: string, target: ContractTarget): void {
       expect(page.next).toEqual({ txId: page.events[0]!.txId, position: page.events[0]!.position });
     });
 
+    it('reads pages of several event types in log order, each event once', async () => {
+      const start = (await store.readAll(LOG_START, { limit: 1_000_000 })).next;
+      const a = stream();
+      const b = stream();
+      // Types interleaved, one of them rare, with an event of another type between them.
+      await store.append(a, NO_STREAM, [ev('test.mix.common'), ev('test.mix.other'), ev('test.mix.common')]);
+      await store.append(b, NO_STREAM, [ev('test.mix.rare'), ev('test.mix.common')]);
+      await store.append(a, 3, [ev('test.mix.other'), ev('test.mix.common'), ev('test.mix.rare'), ev('test.mix.common')]);
+      const ours = (events: RecordedEvent[]) => events.filter((e) => [a, b].includes(e.streamId));
+      const expected = ours(await readAllOf(store, start, [a, b], 9)).filter((e) => e.type !== 'test.mix.other');
+      // A type named twice is read once; a type with no events adds nothing.
+      const types = ['test.mix.rare', 'test.mix.common', 'test.mix.none', 'test.mix.common'];
+      const paged: RecordedEvent[] = [];
+      let cursor = start;
+      for (let pages = 0; pages < 20; pages++) {
+        const { events, next } = await store.readAll(cursor, { limit: 2, types });
+        expect(events.length).toBeLessThanOrEqual(2);
+        paged.push(...ours(events));
+        cursor = next;
+        if (events.length < 2) break;
+      }
+      expect(paged.map((e) => [e.streamId, e.version, e.type])).toEqual(expected.map((e) => [e.streamId, e.version, e.type]));
+      expect(paged).toHaveLength(7);
+    });
+
     it('tails the log live and stops when aborted', async () => {
       const from = (await store.readAll(LOG_START, { limit: 1_000_000 })).next;
       const id = stream('tail');
@@ -282,6 +307,11 @@ export function eventStoreContract(name: string, target: ContractTarget): void {
         expect(during.events.map((e) => e.streamId)).not.toContain(fast);
         expect(during.events.map((e) => e.streamId)).not.toContain(slow);
         expect(during.next.position === fastResult.positions[0]).toBe(false);
+        // Read by type, as a projector catching up reads, the same horizon holds.
+        const typed = await store.readAll(from, { limit: 1000, types: ['test.thing.happened', 'test.slow.committed'] });
+        expect(typed.events.map((e) => e.streamId)).not.toContain(fast);
+        expect(typed.events.map((e) => e.streamId)).not.toContain(slow);
+        expect(typed.next.position === fastResult.positions[0]).toBe(false);
         await open.commit();
         const after = await readAllOf(store, during.next, [slow, fast], 2);
         expect(after.map((e) => e.streamId)).toEqual([slow, fast]);
