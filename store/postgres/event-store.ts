@@ -60,7 +60,27 @@ interface EventRow {
 
 const eventColumns = 'position, tx_id::text as tx_id, stream_id, stream_type, version, event_id, type, schema_version, data, metadata, created_at';
 const channelPattern = /^[a-z_][a-z0-9_]{0,62}$/;
-const pageParameters = { txId: '$1', position: '$2', limit: '$3' };
+
+/**
+ * `readAll`'s statement. One statement, one snapshot: the page and the head both stop below the
+ * oldest transaction still running, so nothing it will commit can land behind the returned cursor.
+ */
+const readAllStatement = (page: string) => `
+  with horizon as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
+  page as (${page}),
+  head as (
+    select e.tx_id, e.position from events e, horizon h
+    where e.tx_id < h.xmin order by e.tx_id desc, e.position desc limit 1
+  )
+  select p.position, p.tx_id::text as tx_id, p.stream_id, p.stream_type, p.version, p.event_id, p.type,
+         p.schema_version, p.data, p.metadata, p.created_at,
+         head.tx_id::text as head_tx, head.position as head_position
+  from head left join page p on true
+  order by p.tx_id, p.position`;
+const readAllSql = {
+  all: readAllStatement(logPage({ txId: '$1', position: '$2', limit: '$3' })),
+  typed: readAllStatement(logPage({ txId: '$1', position: '$2', limit: '$3', types: '$4' })),
+};
 
 /** The event store in SQL, through postgres.js, on PostgreSQL or on PGlite. */
 export class PostgresEventStore implements EventStore {
@@ -162,23 +182,9 @@ export class PostgresEventStore implements EventStore {
     const limit = options.limit ?? this.tailPolicy.batchSize;
     const params: unknown[] = [String(from.txId), from.position, limit];
     if (options.types) params.push([...new Set(options.types)]);
-    // One statement, one snapshot: the page and the head both stop below the oldest transaction
-    // still running, so nothing it will commit can land behind the returned cursor.
-    const text = `
-      with horizon as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
-      page as (${logPage(options.types ? { ...pageParameters, types: '$4' } : pageParameters)}),
-      head as (
-        select e.tx_id, e.position from events e, horizon h
-        where e.tx_id < h.xmin order by e.tx_id desc, e.position desc limit 1
-      )
-      select p.position, p.tx_id::text as tx_id, p.stream_id, p.stream_type, p.version, p.event_id, p.type,
-             p.schema_version, p.data, p.metadata, p.created_at,
-             head.tx_id::text as head_tx, head.position as head_position
-      from head left join page p on true
-      order by p.tx_id, p.position`;
     let rows: Array<EventRow & { head_tx: string; head_position: string }>;
     try {
-      rows = await this.sql.unsafe(text, params as never[], { prepare: true });
+      rows = await this.sql.unsafe(options.types ? readAllSql.typed : readAllSql.all, params as never[], { prepare: true });
     } catch (error) {
       throw storeError(error, 'reading the global log');
     }

@@ -27,6 +27,18 @@ interface Row {
 /** Counting stops here; beyond it the lag is estimated, so a status call stays cheap. */
 const countCap = 10_000;
 
+const lagSql = `
+  with horizon as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
+  pending as (${logPage({ txId: '$1', position: '$2', types: '$3', limit: '$4' })}),
+  head as (
+    select e.tx_id, e.position from events e, horizon h
+    where e.tx_id < h.xmin order by e.tx_id desc, e.position desc limit 1
+  )
+  select (select count(*) from pending)::int as pending,
+         extract(epoch from now() - (select min(created_at) from pending))::float8 as oldest_age,
+         head.tx_id::text as head_tx, head.position::text as head_position
+  from (select 1) as one left join head on true`;
+
 /**
  * Measures the lag of `cursor` in one statement: the events after it counted up to 10,000 (a page
  * of the log, `logPage`), the age of the first of them and the head of the log, all below the
@@ -36,16 +48,7 @@ export async function measureLag(sql: Sql, cursor: LogCursor, types: readonly st
   let row: Row | undefined;
   try {
     [row] = await sql.unsafe<Row[]>(
-      `with horizon as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
-       pending as (${logPage({ txId: '$1', position: '$2', types: '$3', limit: '$4' })}),
-       head as (
-         select e.tx_id, e.position from events e, horizon h
-         where e.tx_id < h.xmin order by e.tx_id desc, e.position desc limit 1
-       )
-       select (select count(*) from pending)::int as pending,
-              extract(epoch from now() - (select min(created_at) from pending))::float8 as oldest_age,
-              head.tx_id::text as head_tx, head.position::text as head_position
-       from (select 1) as one left join head on true`,
+      lagSql,
       [String(cursor.txId), cursor.position, [...new Set(types)], countCap + 1],
       { prepare: true },
     );
