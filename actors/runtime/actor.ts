@@ -20,6 +20,8 @@ export interface ActorDeps {
   metrics: RuntimeMetrics;
   /** Keeps a background write (a snapshot) in view so that shutdown can wait for it. */
   background(what: string, work: Promise<unknown>): void;
+  /** Messages of every actor that are waiting or being handled, kept as they come and go. */
+  mail: { depth: number };
 }
 
 interface Job {
@@ -55,12 +57,9 @@ export class Actor {
     return !this.running && this.queue.length === 0;
   }
 
-  get depth(): number {
-    return this.queue.length + (this.running ? 1 : 0);
-  }
-
   enqueue(envelope: CommandEnvelope): Promise<Outcome> {
     this.lastUsed = this.deps.clock.now();
+    this.deps.mail.depth += 1;
     return new Promise((resolve) => {
       this.queue.push({ envelope, resolve });
       if (!this.running) this.next();
@@ -85,16 +84,18 @@ export class Actor {
     }
     this.running = true;
     this.supervise(job.envelope).then(
-      (outcome) => {
-        job.resolve(outcome);
-        this.next();
-      },
+      (outcome) => this.answer(job, outcome),
       (error: unknown) => {
         // supervise answers every fault itself; this is a bug in it, and the mailbox goes on.
-        job.resolve(failed(ErrorCode.ACTOR_CRASHED, `${this.address} failed to handle ${job.envelope.type}: ${error instanceof Error ? error.message : String(error)}`));
-        this.next();
+        this.answer(job, failed(ErrorCode.ACTOR_CRASHED, `${this.address} failed to handle ${job.envelope.type}: ${error instanceof Error ? error.message : String(error)}`));
       },
     );
+  }
+
+  private answer(job: Job, outcome: Outcome): void {
+    this.deps.mail.depth -= 1;
+    job.resolve(outcome);
+    this.next();
   }
 
   /** Handles one message under supervision: a crash restarts the actor and retries, then dead-letters. */

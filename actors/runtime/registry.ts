@@ -64,15 +64,13 @@ export class ActorRegistry {
     for (const actor of [...this.actors.values()]) if (actor.idle) this.passivate(actor, 'shutdown');
   }
 
+  /** Messages waiting or being handled, of all actors: counted as they come and go, not by a walk. */
   mailboxDepth(): number {
-    let depth = 0;
-    for (const actor of this.actors.values()) depth += actor.depth;
-    return depth;
+    return this.deps.mail.depth;
   }
 
   busy(): boolean {
-    for (const actor of this.actors.values()) if (!actor.idle) return true;
-    return false;
+    return this.deps.mail.depth > 0;
   }
 
   /** Evicts idle actors, least recently used first — never `keep`, which is about to get a message. */

@@ -82,6 +82,7 @@ export class ActorRuntime {
       settings: this.settings,
       metrics: this.metrics,
       background: (what, work) => this.background(what, work),
+      mail: { depth: 0 },
     };
     this.registry = new ActorRegistry(deps);
     this.deadLetters = new DeadLetterAdmin(letters, (envelope) => this.send(envelope));

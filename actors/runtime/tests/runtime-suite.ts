@@ -209,6 +209,20 @@ export function runtimeSuite(name: string, openStore: () => Promise<OpenStore>):
       }
     });
 
+    it('counts the messages waiting and being handled, crashed ones too, and none once all are answered', async () => {
+      const rt = runtime({ settings: { maxAttempts: 1 } });
+      const [a, b] = [counter(), counter()];
+      const poison = randomUUID();
+      crashPlan.set(poison, 1);
+      const pending = [...Array.from({ length: 12 }, () => rt.send(add(a, 1))), ...Array.from({ length: 8 }, (_, i) => rt.send(add(b, 1, i === 0 ? poison : undefined)))];
+      expect(rt.stats().mailboxDepth).toBe(20);
+      await pending[11];
+      expect(rt.stats().mailboxDepth).toBeLessThanOrEqual(8);
+      const outcomes = await Promise.all(pending);
+      expect(outcomes.filter((o) => o.status !== 'ok')).toHaveLength(1); // b's first, dead-lettered
+      expect(rt.stats().mailboxDepth).toBe(0);
+    });
+
     it('reloads and retries once when another node wrote the stream', async () => {
       const address = counter();
       const a = runtime();
