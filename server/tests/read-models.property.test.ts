@@ -118,7 +118,7 @@ describe.skipIf(!available)('read models agree with the event log (property, Pos
             const due = await opened.sql`select 1 from timers where due_at <= ${clock.now()} limit 1`;
             return rest.events.length === 0 && due.length === 0 && runtime.stats().mailboxDepth === 0 ? true : undefined;
           }, 20_000, 'the outbox and due timers to drain');
-          await settled(projections);
+          await settled(projections, opened.sql);
 
           const log = await readLog(opened.store);
           const queries = readModelQueries(opened.sql);

@@ -1,3 +1,4 @@
+import type { Sql } from 'postgres';
 import type { UserEvent } from '../../../actors/user/events.js';
 import { LOG_START, type EventStore, type RecordedEvent } from '../../types.js';
 import type { DailyNutrition, LeaderboardEntry, ProjectionStatus, Projections } from '../index.js';
@@ -72,10 +73,24 @@ export function foldNutritionDays(log: readonly RecordedEvent[]): DailyNutrition
   return [...days.values()].sort((a, b) => (a.userId + a.day < b.userId + b.day ? -1 : 1));
 }
 
-/** Waits until every projection (or those named) is live with nothing left to apply. */
-export async function settled(projections: Projections, names?: readonly string[]): Promise<ProjectionStatus[]> {
+/**
+ * Waits until every projection (or those named) is live with nothing left to apply. The lag is
+ * measured below the horizon of transactions still running anywhere on the server (another test
+ * file's, say), so first the horizon must pass every event committed so far: until then a lag of
+ * 0 can hide events that the projectors have yet to see.
+ */
+export async function settled(projections: Projections, sql: Sql, names?: readonly string[]): Promise<ProjectionStatus[]> {
   let last: ProjectionStatus[] = [];
   try {
+    await eventually(
+      async () => {
+        const [row] = await sql<{ visible: boolean }[]>`
+          select coalesce((select max(tx_id) from events) < pg_snapshot_xmin(pg_current_snapshot()), true) as visible`;
+        return row!.visible ? true : undefined;
+      },
+      20_000,
+      'every committed event below the read horizon',
+    );
     return await eventually(
       async () => {
         last = (await projections.status()).filter((s) => !names || names.includes(s.name));

@@ -48,7 +48,7 @@ export function projectorCases(h: Harness): void {
     const bump = (data: Record<string, unknown> = {}) => h.opened.store.append(`test/${randomUUID()}`, 'any', [{ id: randomUUID(), type: 'test.counter.bumped', data }]);
     await bump();
     await bump();
-    await settled(projections);
+    await settled(projections, h.opened.sql);
     const queries = counter.queries(h.opened.sql);
     const before = await queries.ids();
     const checkpoint = await h.opened.store.loadCheckpoint('projection.test_counter.g1');
@@ -63,7 +63,7 @@ export function projectorCases(h: Harness): void {
     expect(await h.opened.store.loadCheckpoint('projection.test_counter.g1')).toEqual(checkpoint);
 
     poisoned = false;
-    await settled(projections);
+    await settled(projections, h.opened.sql);
     expect(await queries.ids()).toHaveLength(4);
   });
 
@@ -92,8 +92,8 @@ export function projectorCases(h: Harness): void {
     const nodeA = h.projections([leaderboardProjection], { settings: { batchSize: 5 } });
     const nodeB = h.projections([leaderboardProjection], { settings: { batchSize: 5 } });
     await Promise.all([nodeA.start(), nodeB.start()]);
-    await settled(nodeA);
-    await settled(nodeB);
+    await settled(nodeA, h.opened.sql);
+    await settled(nodeB, h.opened.sql);
     expect(await h.queries.leaderboard.top(100)).toEqual(foldLeaderboard(log));
   });
 
@@ -110,10 +110,10 @@ export function projectorCases(h: Harness): void {
       const id = randomUUID();
       ids.push(id);
       await h.opened.store.append(`test/${randomUUID()}`, 'any', [{ id, type: 'test.counter.bumped', data: {} }]);
-      if (i % 3 === 2) await settled(nodeA);
+      if (i % 3 === 2) await settled(nodeA, h.opened.sql);
     }
-    await settled(nodeA);
-    await settled(nodeB);
+    await settled(nodeA, h.opened.sql);
+    await settled(nodeB, h.opened.sql);
     await eventually(async () => (ids.every((id) => heard.a.has(id) && heard.b.has(id)) ? true : undefined), 5_000, 'both nodes hearing of every event').catch(() => undefined);
     expect(ids.filter((id) => !heard.a.has(id))).toEqual([]);
     expect(ids.filter((id) => !heard.b.has(id))).toEqual([]);
@@ -134,7 +134,7 @@ export function projectorCases(h: Harness): void {
     }));
     const projections = h.projections(held, { settings: { batchSize: 50 } });
     await projections.start();
-    await settled(projections);
+    await settled(projections, h.opened.sql);
 
     let writing = true;
     let querying = true;
@@ -183,7 +183,7 @@ export function projectorCases(h: Harness): void {
     expect(failures).toEqual([]);
     expect(answered).toBeGreaterThan(3);
 
-    const statuses = await settled(projections);
+    const statuses = await settled(projections, h.opened.sql);
     expect(statuses.map((s) => s.generation)).toEqual(statuses.map(() => 2));
     const log = await readLog(h.opened.store);
     expect(await h.queries.leaderboard.top(1000)).toEqual(foldLeaderboard(log));
@@ -198,7 +198,7 @@ export function projectorCases(h: Harness): void {
     await projections.stop();
     const restarted = h.projections();
     await restarted.start();
-    expect((await settled(restarted)).map((s) => [s.generation, s.rebuild])).toEqual(statuses.map(() => [2, undefined]));
+    expect((await settled(restarted, h.opened.sql)).map((s) => [s.generation, s.rebuild])).toEqual(statuses.map(() => [2, undefined]));
   });
 
   it("follows the generation another node swapped in, even for a read model whose events are rare", async () => {
@@ -206,14 +206,14 @@ export function projectorCases(h: Harness): void {
     const nodeA = h.projections(gameProjections, { generationPollMs: 50 });
     const nodeB = h.projections(gameProjections, { generationPollMs: 50 });
     await Promise.all([nodeA.start(), nodeB.start()]);
-    await settled(nodeA);
-    await settled(nodeB);
+    await settled(nodeA, h.opened.sql);
+    await settled(nodeB, h.opened.sql);
     await (await nodeA.rebuild('challenge_directory')).done;
     await nodeA.stop();
-    const statuses = await settled(nodeB);
+    const statuses = await settled(nodeB, h.opened.sql);
     expect(statuses.map((s) => [s.name, s.generation])).toEqual(nodeB.names().map((name) => [name, name === 'challenge_directory' ? 2 : 1]));
     await h.writer.challenge('c9', challenge.created({ challengeId: 'c9', startsAt: Date.parse(`${day}T00:00:00Z`) }), challenge.opened());
-    await settled(nodeB);
+    await settled(nodeB, h.opened.sql);
     expect((await h.queries.challenges.list()).items.map((c) => c.challengeId)).toEqual(['c9']);
   });
 
@@ -221,14 +221,14 @@ export function projectorCases(h: Harness): void {
     await seedPlayers(h, 4, 2);
     const v1 = h.projections([leaderboardProjection]);
     await v1.start();
-    await settled(v1);
+    await settled(v1, h.opened.sql);
     const before = await h.queries.leaderboard.top(10);
     await v1.stop();
 
     const v2 = h.projections([{ ...leaderboardProjection, version: 2 }]);
     await v2.start();
     expect(await h.queries.leaderboard.top(10)).toEqual(before);
-    const [status] = await settled(v2);
+    const [status] = await settled(v2, h.opened.sql);
     expect(status).toMatchObject({ generation: 2, version: 2, servedVersion: 2 });
     expect(await h.queries.leaderboard.top(10)).toEqual(foldLeaderboard(await readLog(h.opened.store)));
   });

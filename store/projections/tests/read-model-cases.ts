@@ -19,7 +19,7 @@ export function readModelCases(h: Harness): void {
     await writer.user('cy', player.points(20));
     await delay(5); // distinct commit times, so "who reached 20 first" is cy, then bob (not by id)
     await writer.user('bob', player.points(15), player.points(5), player.profileUpdated({ displayName: 'Bobby' }));
-    await settled(projections);
+    await settled(projections, h.opened.sql);
 
     const { leaderboard } = h.queries;
     expect(await leaderboard.top(10)).toEqual([
@@ -42,7 +42,7 @@ export function readModelCases(h: Harness): void {
     expect(await leaderboard.around('nobody')).toBeUndefined();
 
     await writer.user('dee', player.points(10));
-    await settled(projections);
+    await settled(projections, h.opened.sql);
     expect((await leaderboard.top(10)).map((e) => `${e.rank}:${e.userId}`)).toEqual(['1:ana', '2:cy', '2:bob', '2:dee', '5:eve']);
     expect(await leaderboard.top(10)).toEqual(foldLeaderboard(await readLog(h.opened.store)));
   });
@@ -64,7 +64,7 @@ export function readModelCases(h: Harness): void {
       player.water(500, '2026-03-10', 500),
     );
     await h.writer.user('pia', player.points(50), player.levelUp(2));
-    await settled(projections);
+    await settled(projections, h.opened.sql);
 
     const noon = Date.parse('2026-03-10T12:00:00Z');
     const profile = await h.queries.profiles.get('pia', noon);
@@ -98,7 +98,7 @@ export function readModelCases(h: Harness): void {
     );
     // Los Angeles is UTC−8: 05:00Z on the 15th is still the 14th there.
     await h.writer.user('lou', player.registered('lou', 'Lou', 'America/Los_Angeles'), player.meal('dinner', '2026-01-14', totals(900), Date.parse('2026-01-15T05:00:00Z')));
-    await settled(projections);
+    await settled(projections, h.opened.sql);
 
     const { profiles } = h.queries;
     expect((await profiles.get('kai', Date.parse('2026-01-14T12:30:00Z')))?.today).toMatchObject({ day: '2026-01-15', calories: 350, meals: 1 });
@@ -107,7 +107,7 @@ export function readModelCases(h: Harness): void {
     expect((await profiles.get('lou', Date.parse('2026-01-15T08:30:00Z')))?.today).toMatchObject({ day: '2026-01-15', calories: 0 });
 
     await h.writer.user('kai', player.profileUpdated({ timezone: 'UTC' }));
-    await settled(projections);
+    await settled(projections, h.opened.sql);
     expect((await profiles.get('kai', Date.parse('2026-01-14T12:30:00Z')))?.today).toMatchObject({ day: '2026-01-14', calories: 800 });
   });
 
@@ -117,7 +117,7 @@ export function readModelCases(h: Harness): void {
     const lunch = totals(700, 40, 80, 25);
     const dinner = totals(650.25, 35, 60, 22.5);
     await h.writer.user('nia', player.registered('nia', 'Nia'), player.meal('b', day, totals(400.5, 20.25, 50, 10)), player.meal('l', day, lunch), player.water(750, day, 750));
-    await settled(projections);
+    await settled(projections, h.opened.sql);
     await h.writer.user(
       'nia',
       player.mealDeleted('l', day, lunch),
@@ -128,7 +128,7 @@ export function readModelCases(h: Harness): void {
       player.goalMet(day),
     );
     await h.writer.user('nia', player.meal('x', '2026-02-03', totals(300, 10, 10, 10)));
-    await settled(projections);
+    await settled(projections, h.opened.sql);
 
     const { nutrition } = h.queries;
     expect(await nutrition.day('nia', day)).toEqual({ userId: 'nia', day, calories: 550.5, proteinG: 25.25, carbsG: 70, fatG: 15, waterMl: 2000, meals: 2, goalMet: true });
@@ -155,7 +155,7 @@ export function readModelCases(h: Harness): void {
     await writer.user('amy', player.mealDeleted('a2', day, totals(300)));
     await writer.challenge('c1', challenge.started(), challenge.progress('ben', 1, 1, t0 + 1000), challenge.finished([]), challenge.reward('ben', 1, 300));
     await writer.user('ben', player.profileUpdated({ displayName: 'Benjamin', avatar: 'ben.png' }));
-    await settled(projections);
+    await settled(projections, h.opened.sql);
 
     const { feed } = h.queries;
     const page1 = await feed.feed('me', { limit: 4 });
@@ -174,7 +174,7 @@ export function readModelCases(h: Harness): void {
     expect((await feed.feed('zed')).items).toEqual([]);
 
     await writer.user('me', player.friendRemoved('ben'));
-    await settled(projections);
+    await settled(projections, h.opened.sql);
     expect(await feed.friends('me')).toEqual(['amy']);
     expect((await feed.feed('me')).items.map((i) => i.kind)).toEqual(['streak.milestone', 'achievement.unlocked', 'meal.logged']);
   });
@@ -199,7 +199,7 @@ export function readModelCases(h: Harness): void {
     await writer.challenge('run', challenge.progress('a', 500, 500, t0 + d + 10), challenge.progress('c', 700, 700, t0 + d + 20), challenge.progress('b', 700, 700, t0 + d + 30));
     await writer.challenge('gone', challenge.created({ challengeId: 'gone', startsAt: t0 }), challenge.opened(), challenge.cancelled('creator'));
     await writer.challenge('done', challenge.created({ challengeId: 'done', startsAt: t0 - 9 * d }), challenge.opened(), challenge.started(), challenge.finished([]));
-    await settled(projections);
+    await settled(projections, h.opened.sql);
 
     const { challenges } = h.queries;
     expect(await challenges.standings('run')).toEqual([
@@ -208,7 +208,7 @@ export function readModelCases(h: Harness): void {
       { rank: 3, userId: 'a', score: 500, reachedAt: t0 + d + 10 },
     ]);
     await writer.challenge('run', challenge.left('a'));
-    await settled(projections);
+    await settled(projections, h.opened.sql);
 
     const listed = await challenges.list();
     expect(listed.items.map((c) => [c.challengeId, c.state, c.participants])).toEqual([['run', 'running', 2], ['open', 'open', 2]]);
