@@ -74,23 +74,30 @@ export function foldNutritionDays(log: readonly RecordedEvent[]): DailyNutrition
 }
 
 /**
- * Waits until every projection (or those named) is live with nothing left to apply. The lag is
- * measured below the horizon of transactions still running anywhere on the server (another test
- * file's, say), so first the horizon must pass every event committed so far: until then a lag of
- * 0 can hide events that the projectors have yet to see.
+ * Waits until every event committed so far is below the read horizon. Lags are measured below
+ * the horizon of transactions still running anywhere on the server (another test file's, say):
+ * until it passes the events a test wrote, a lag leaves them out.
+ */
+export async function logVisible(sql: Sql): Promise<void> {
+  await eventually(
+    async () => {
+      const [row] = await sql<{ visible: boolean }[]>`
+        select coalesce((select max(tx_id) from events) < pg_snapshot_xmin(pg_current_snapshot()), true) as visible`;
+      return row!.visible ? true : undefined;
+    },
+    20_000,
+    'every committed event below the read horizon',
+  );
+}
+
+/**
+ * Waits until every projection (or those named) is live with nothing left to apply, counting
+ * every event committed before the call (`logVisible`).
  */
 export async function settled(projections: Projections, sql: Sql, names?: readonly string[]): Promise<ProjectionStatus[]> {
   let last: ProjectionStatus[] = [];
   try {
-    await eventually(
-      async () => {
-        const [row] = await sql<{ visible: boolean }[]>`
-          select coalesce((select max(tx_id) from events) < pg_snapshot_xmin(pg_current_snapshot()), true) as visible`;
-        return row!.visible ? true : undefined;
-      },
-      20_000,
-      'every committed event below the read horizon',
-    );
+    await logVisible(sql);
     return await eventually(
       async () => {
         last = (await projections.status()).filter((s) => !names || names.includes(s.name));

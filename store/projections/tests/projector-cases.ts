@@ -4,7 +4,7 @@ import { eventually } from '../../../test/support/services.js';
 import { compareCursor } from '../../postgres/cursor.js';
 import { LOG_START } from '../../types.js';
 import { gameProjections, leaderboardProjection, type Projection, type Projections } from '../index.js';
-import { foldLeaderboard, foldNutritionDays, readLog, settled } from './expected.js';
+import { foldLeaderboard, foldNutritionDays, logVisible, readLog, settled } from './expected.js';
 import { challenge, player, totals } from './game-writer.js';
 import type { Harness } from './suite.js';
 
@@ -56,6 +56,7 @@ export function projectorCases(h: Harness): void {
 
     await bump({ poison: true });
     await bump();
+    await logVisible(h.opened.sql);
     const failed = await failedWith(projections, 'test_counter', 2);
     expect(failed.error!.message).toContain('cannot digest poison');
     expect(failed.lag.events).toBe(2);
