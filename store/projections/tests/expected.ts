@@ -4,8 +4,9 @@ import { LOG_START, type EventStore, type RecordedEvent } from '../../types.js';
 import type { DailyNutrition, LeaderboardEntry, ProjectionStatus, Projections } from '../index.js';
 import { eventually } from '../../../test/support/services.js';
 
-/** The whole safe log, in log order. */
+/** The whole log, in log order: every event committed before the call (`logVisible`). */
 export async function readLog(store: EventStore): Promise<RecordedEvent[]> {
+  await logVisible(store.sql);
   const events: RecordedEvent[] = [];
   let cursor = LOG_START;
   for (;;) {
