@@ -63,10 +63,10 @@ export class ReadModelChanges {
     for (const event of batch) {
       const userId = event.streamId.slice(event.streamId.indexOf('/') + 1);
       authors.add(userId);
+      // Only watched owners' friendships are kept (befriend and unfriend look the feed up).
       const other = (event.data as { userId?: string }).userId;
-      if (!other || !this.feeds.has(userId)) continue;
-      if (event.type === 'social.friend.added') this.befriend(userId, other);
-      if (event.type === 'social.friend.removed') this.unfriend(userId, other);
+      if (other && event.type === 'social.friend.added') this.befriend(userId, other);
+      if (other && event.type === 'social.friend.removed') this.unfriend(userId, other);
     }
     const moved = new Set<string>();
     for (const author of authors) this.readers.get(author)?.forEach((owner) => moved.add(owner));

@@ -227,32 +227,27 @@ const catchup: Scenario = {
   title: '(e) catch-up reads by event type',
   run: (settings, schema) =>
     withStore(openStore({ databaseUrl: settings.databaseUrl, dataDir: 'memory', poolSize: settings.poolSize, schema }), async (store) => {
-      const sql = postgres(settings.databaseUrl, { max: 1, onnotice: () => undefined, connection: { search_path: schema } });
-      try {
-        const grow = (from: number, count: number) =>
-          sql.unsafe(`insert into events (stream_id, stream_type, version, event_id, type, data, metadata)
-            select 'user/bench-' || (n % 1000), 'user', n / 1000 + 1, md5(random()::text || n),
-              case when n % 100 < 85 then 'nutrition.water.logged' when n % 100 < 95 then 'nutrition.meal.logged'
-                   when n % 100 < 98 then 'points.earned' when n % 100 = 98 then 'user.registered' else 'user.level.up' end,
-              '{"ml":250,"drankAt":"2026-01-01T12:00:00Z","day":"2026-01-01"}'::json, '{"node":"bench"}'::json
-            from generate_series(${from}, ${from + count - 1}) n`);
-        await grow(0, 20);
-        const types = Object.values(projectionTypes);
-        // More reads than PostgreSQL's five custom plans, on every connection of the pool.
-        await Promise.all(Array.from({ length: settings.poolSize }, async () => {
-          for (let i = 0; i < 8; i++) for (const t of types) await store.readAll(LOG_START, { limit: 500, types: t });
-        }));
-        for (let n = 20; n < 300_000; n += 20_000) await grow(n, Math.min(20_000, 300_000 - n));
-        const cursors = types.map(() => LOG_START);
-        const result = await closedLoop(types.length, settings.window, async (worker) => {
-          const { events, next } = await store.readAll(cursors[worker]!, { limit: 500, types: types[worker]! });
-          cursors[worker] = events.length < 500 ? LOG_START : next;
-          return events.length;
-        });
-        return figuresOf(result);
-      } finally {
-        await sql.end({ timeout: 5 });
-      }
+      const grow = (from: number, count: number) =>
+        store.sql.unsafe(`insert into events (stream_id, stream_type, version, event_id, type, data, metadata)
+          select 'user/bench-' || (n % 1000), 'user', n / 1000 + 1, md5(random()::text || n),
+            case when n % 100 < 85 then 'nutrition.water.logged' when n % 100 < 95 then 'nutrition.meal.logged'
+                 when n % 100 < 98 then 'points.earned' when n % 100 = 98 then 'user.registered' else 'user.level.up' end,
+            '{"ml":250,"drankAt":"2026-01-01T12:00:00Z","day":"2026-01-01"}'::json, '{"node":"bench"}'::json
+          from generate_series(${from}, ${from + count - 1}) n`);
+      await grow(0, 20);
+      const types = Object.values(projectionTypes);
+      // More reads than PostgreSQL's five custom plans, on every connection of the pool.
+      await Promise.all(Array.from({ length: settings.poolSize }, async () => {
+        for (let i = 0; i < 8; i++) for (const t of types) await store.readAll(LOG_START, { limit: 500, types: t });
+      }));
+      for (let n = 20; n < 300_000; n += 20_000) await grow(n, Math.min(20_000, 300_000 - n));
+      const cursors = types.map(() => LOG_START);
+      const result = await closedLoop(types.length, settings.window, async (worker) => {
+        const { events, next } = await store.readAll(cursors[worker]!, { limit: 500, types: types[worker]! });
+        cursors[worker] = events.length < 500 ? LOG_START : next;
+        return events.length;
+      });
+      return figuresOf(result);
     }),
 };
 
