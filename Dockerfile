@@ -30,4 +30,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # `npm start` builds, then runs exactly this; the image is built already, and node runs as PID 1
 # itself so that SIGTERM reaches the server (npm would sit in between).
-CMD ["node", "--max-semi-space-size=64", "--no-allocation-site-pretenuring", "dist/server/cli.js", "start"]
+CMD ["node", "--max-semi-space-size=16", "--no-allocation-site-pretenuring", "dist/server/cli.js", "start"]
