@@ -53,6 +53,8 @@ export interface LoopResult {
   failed: number;
   errors: ErrorTally;
   cpu: CpuShares;
+  /** Each measured second: acks and their p99 (ms), to tell a steady tail from a burst. */
+  seconds: Array<{ acked: number; ackP99: number }>;
 }
 
 export interface FanoutRound {
@@ -117,6 +119,24 @@ function combine(spans: readonly CpuShares[]): CpuShares {
   };
 }
 
+/**
+ * Waits until every read model has applied the whole log (`GET /v1/admin/projections`), so that
+ * the measured window starts on a server at rest: the clients' registrations just before it are
+ * setup, and a server still digesting them would add its catch-up to the window's first seconds.
+ */
+async function readModelsCaughtUp(server: ChildServer, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const response = await fetch(`http://127.0.0.1:${server.port}/v1/admin/projections`, {
+      headers: { authorization: `Bearer ${developmentSecrets.adminToken}` },
+    });
+    const { projections } = (await response.json()) as { projections: Array<{ lag: { events: number } }> };
+    if (projections.every((projection) => projection.lag.events === 0)) return;
+    await sleep(100);
+  }
+  console.error(`the read models were still behind after ${timeoutMs / 1_000} s; measuring anyway`);
+}
+
 /** Runs the fleet's closed loops over one window, metering CPU over its measured part. */
 async function measureLoop(fleet: Fleet, server: ChildServer, settings: PushSettings, connected: { connected: number; failed: number }): Promise<LoopResult> {
   const window = { zeroMs: epochNow() + 500, warmupS: settings.warmupS, seconds: settings.seconds };
@@ -135,6 +155,10 @@ async function measureLoop(fleet: Fleet, server: ChildServer, settings: PushSett
     ...connected,
     errors: figures.errors,
     cpu,
+    seconds: figures.timeline
+      .seconds()
+      .slice(settings.warmupS)
+      .map((second) => ({ acked: second.counts.acked, ackP99: second.latency.ack.percentile(99) })),
   };
 }
 
@@ -151,6 +175,7 @@ export async function echoCeiling(settings: PushSettings): Promise<LoopResult> {
     }));
     const { fleet, connected, failed } = await Fleet.start(plans);
     try {
+      await readModelsCaughtUp(server);
       return await measureLoop(fleet, server, settings, { connected, failed });
     } finally {
       await fleet.stop();
@@ -173,6 +198,7 @@ export async function commandLoop(settings: PushSettings, websocket: 'uws' | 'ws
     }));
     const { fleet, connected, failed } = await Fleet.start(plans);
     try {
+      await readModelsCaughtUp(server);
       return await measureLoop(fleet, server, settings, { connected, failed });
     } finally {
       await fleet.stop();

@@ -116,6 +116,7 @@ export async function run(args: readonly string[]): Promise<number> {
       const result = await scenarios[key].run(settings).finally(() => dropSchemas());
       results.set(key, result);
       console.log(`${scenarios[key].title.padEnd(38)} ${describe(result)}  (${formatNumber((performance.now() - started) / 1_000, 0)} s)`);
+      if (result.kind === 'loop') console.log(`${''.padEnd(38)} per second, acks / p99 ms: ${result.seconds.map((second) => `${second.acked} / ${formatNumber(second.ackP99, 0)}`).join(', ')}`);
     }
     console.log();
     report(results, settings);
