@@ -130,6 +130,7 @@ async function readModelsCaughtUp(server: ChildServer, timeoutMs = 30_000): Prom
     const response = await fetch(`http://127.0.0.1:${server.port}/v1/admin/projections`, {
       headers: { authorization: `Bearer ${developmentSecrets.adminToken}` },
     });
+    if (!response.ok) throw new Error(`GET /v1/admin/projections answered ${response.status}: ${await response.text()}`);
     const { projections } = (await response.json()) as { projections: Array<{ lag: { events: number } }> };
     if (projections.every((projection) => projection.lag.events === 0)) return;
     await sleep(100);
