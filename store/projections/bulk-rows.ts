@@ -6,11 +6,10 @@ export type Columns = Readonly<Record<string, 'text' | 'bigint' | 'integer' | 'n
 type Row = object;
 
 // Every statement sends its rows as one JSON parameter read by jsonb_to_recordset: one statement
-// (and one prepared plan) per table whatever the batch size, instead of one round trip per row.
-// Prepared, a statement is parsed and planned once per connection and then costs one round trip;
-// unprepared, postgres.js first asks the server for its parameter types, a round trip more on
-// every batch. PostgreSQL plans it again whenever ANALYZE updates the table's statistics, so a
-// plan made while a read model was small does not outlive its growth.
+// per table whatever the batch size, instead of one round trip per row. Unprepared on purpose,
+// although postgres.js then asks for the parameter types first (a round trip more): prepared,
+// PostgreSQL kept a generic plan made while the read models were nearly empty, and at 5,000
+// commands/s the ack p50 went from 12–31 ms to 83–103 ms (docs/BENCHMARKS.md).
 function recordset(columns: Columns): string {
   return `jsonb_to_recordset($1::text::jsonb) as r(${Object.entries(columns).map(([name, type]) => `${name} ${type}`).join(', ')})`;
 }
@@ -38,7 +37,6 @@ export async function upsertRows(
     `insert into ${table} (${names.join(', ')}) select ${names.join(', ')} from ${recordset(columns)}
      on conflict (${key.join(', ')}) ${onConflict}`,
     [JSON.stringify(rows)],
-    { prepare: true },
   );
 }
 
@@ -46,12 +44,12 @@ export async function upsertRows(
 export async function deleteRows(tx: Transaction, table: string, keyColumns: Columns, keys: readonly Row[]): Promise<void> {
   if (keys.length === 0) return;
   const match = Object.keys(keyColumns).map((name) => `t.${name} = r.${name}`).join(' and ');
-  await tx.unsafe(`delete from ${table} t using ${recordset(keyColumns)} where ${match}`, [JSON.stringify(keys)], { prepare: true });
+  await tx.unsafe(`delete from ${table} t using ${recordset(keyColumns)} where ${match}`, [JSON.stringify(keys)]);
 }
 
 /** The rows whose key columns equal one of `keys`. */
 export async function selectRows<R extends object>(tx: Transaction, table: string, keyColumns: Columns, keys: readonly Row[]): Promise<R[]> {
   if (keys.length === 0) return [];
   const match = Object.keys(keyColumns).map((name) => `t.${name} = r.${name}`).join(' and ');
-  return tx.unsafe<R[]>(`select t.* from ${table} t, ${recordset(keyColumns)} where ${match}`, [JSON.stringify(keys)], { prepare: true });
+  return tx.unsafe<R[]>(`select t.* from ${table} t, ${recordset(keyColumns)} where ${match}`, [JSON.stringify(keys)]);
 }

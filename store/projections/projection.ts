@@ -32,7 +32,7 @@ export type TableNames = Readonly<Record<string, string>>;
  *   tables: [{ name: 'rm_meal_count', ddl: (t) => `create table ${t} (id int primary key, n bigint not null)` }],
  *   async apply(tx, events, tables) {
  *     await tx.unsafe(`insert into ${tables.rm_meal_count} values (1, $1)
- *                      on conflict (id) do update set n = ${tables.rm_meal_count}.n + excluded.n`, [events.length], { prepare: true });
+ *                      on conflict (id) do update set n = ${tables.rm_meal_count}.n + excluded.n`, [events.length]);
  *   },
  *   queries: (sql) => ({ count: async () => Number((await sql`select n from rm_meal_count`)[0]?.n ?? 0) }),
  * };

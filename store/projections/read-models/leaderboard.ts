@@ -105,9 +105,8 @@ async function applyLeaderboard(tx: Transaction, batch: readonly RecordedEvent[]
     `insert into ${scores} (points, players) select points, players from jsonb_to_recordset($1::text::jsonb) as r(points bigint, players integer)
      on conflict (points) do update set players = ${scores}.players + excluded.players`,
     [JSON.stringify(changes)],
-    { prepare: true },
   );
-  await tx.unsafe(`delete from ${scores} where points = any($1::bigint[]) and players <= 0`, [changes.map((change) => change.points)], { prepare: true });
+  await tx.unsafe(`delete from ${scores} where points = any($1::bigint[]) and players <= 0`, [changes.map((change) => change.points)]);
 }
 
 interface EntryRow {
