@@ -67,7 +67,8 @@ export async function startServer(config: Config, log: Logger, options: { clock?
   await projections.start();
   const auth = new Auth(config.jwtSecret, config.adminToken);
   if (config.mode === 'development') {
-    log.warn({ adminToken: config.adminToken }, 'development mode: dev tokens are on and the default secrets are in use');
+    const secrets = config.defaultSecrets ? 'the development secrets are in use' : 'the configured secrets are in use';
+    log.warn({ host: config.host, defaultSecrets: config.defaultSecrets }, `development mode: POST /v1/auth/dev-token mints a token for any player; ${secrets}`);
   }
 
   let draining = false;

@@ -1,22 +1,24 @@
 #!/usr/bin/env node
 import { openStore } from '../store/index.js';
 import { startServer } from './bootstrap.js';
-import { loadConfig } from './config.js';
+import { loadConfig, loadDatabaseConfig } from './config.js';
 import { createLogger } from './log.js';
 
 const usage = `usage: gamifier <command>
 
 commands:
   start     apply pending migrations and serve HTTP on PORT
+            --development-when-embedded: development mode when neither GAMIFIER_MODE
+            nor DATABASE_URL is set (what \`npm start\` passes for the quick start)
   migrate   apply pending migrations and exit
   help      show this text
 
 configuration comes from the environment; see README.md`;
 
-async function main(command: string | undefined): Promise<number> {
+async function main(command: string | undefined, flags: string[]): Promise<number> {
   switch (command) {
     case 'start':
-      return start();
+      return start(flags.includes('--development-when-embedded'));
     case 'migrate':
       return migrateOnly();
     case 'help':
@@ -30,8 +32,8 @@ async function main(command: string | undefined): Promise<number> {
   }
 }
 
-async function start(): Promise<number> {
-  const config = loadConfig();
+async function start(developmentWhenEmbedded: boolean): Promise<number> {
+  const config = loadConfig(process.env, { developmentWhenEmbedded });
   const log = createLogger(config.logLevel);
   const server = await startServer(config, log);
   await new Promise<void>((resolve) => {
@@ -47,15 +49,20 @@ async function start(): Promise<number> {
 }
 
 async function migrateOnly(): Promise<number> {
-  const config = loadConfig();
+  const config = loadDatabaseConfig();
   const log = createLogger(config.logLevel);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: 2,
+    ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+  });
   log.info({ database: store.kind, applied: store.migrations.applied, schemaVersion: store.migrations.current }, 'migrations applied');
   await store.close();
   return 0;
 }
 
-main(process.argv[2]).then(
+main(process.argv[2], process.argv.slice(3)).then(
   (code) => process.exit(code),
   (error: Error & { code?: string }) => {
     console.error(`gamifier: ${error.code ? `[${error.code}] ` : ''}${error.message}`);

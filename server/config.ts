@@ -17,6 +17,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** development: dev tokens on, default secrets allowed. production: secrets required. */
   mode: 'development' | 'production';
+  /** True when a secret fell back to its development default (development mode only). */
+  defaultSecrets: boolean;
   /** HS256 key of player tokens. */
   jwtSecret: string;
   /** Bearer token of the operator endpoints. */
@@ -86,41 +88,74 @@ function schemaName(env: Env): string | undefined {
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** Reads the configuration; throws `CONFIG_INVALID` naming the variable at fault. */
-export function loadConfig(env: Env = process.env): Config {
+function logLevelOf(env: Env): Config['logLevel'] {
   const logLevel = env.LOG_LEVEL || 'info';
   if (!(logLevels as readonly string[]).includes(logLevel)) {
     throw new ConfigInvalidError('LOG_LEVEL', logLevel, logLevels.join(' | '));
   }
-  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
-  const mode = env.GAMIFIER_MODE || (databaseUrl ? 'production' : 'development');
+  return logLevel as Config['logLevel'];
+}
+
+export type DatabaseConfig = Pick<Config, 'databaseUrl' | 'databasePoolSize' | 'databaseSchema' | 'dataDir' | 'logLevel'>;
+
+/** What `gamifier migrate` needs: the database settings alone (no secrets, no mode). */
+export function loadDatabaseConfig(env: Env = process.env): DatabaseConfig {
+  return {
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 2, 200),
+    databaseSchema: schemaName(env),
+    dataDir: env.DATA_DIR || './data',
+    logLevel: logLevelOf(env),
+  };
+}
+
+export interface ConfigOptions {
+  /**
+   * The quick start's `npm start`: development mode when neither `GAMIFIER_MODE` nor
+   * `DATABASE_URL` is set. Without it the mode is production unless `GAMIFIER_MODE` says otherwise.
+   */
+  developmentWhenEmbedded?: boolean;
+}
+
+/**
+ * Reads the configuration; throws `CONFIG_INVALID` naming the variable at fault. The mode is
+ * chosen, never guessed: production unless development is asked for.
+ *
+ * @example
+ * const config = loadConfig(process.env, { developmentWhenEmbedded: argv.includes('--development-when-embedded') });
+ */
+export function loadConfig(env: Env = process.env, options: ConfigOptions = {}): Config {
+  const database = loadDatabaseConfig(env);
+  const mode = env.GAMIFIER_MODE || (options.developmentWhenEmbedded && !database.databaseUrl ? 'development' : 'production');
   if (mode !== 'development' && mode !== 'production') throw new ConfigInvalidError('GAMIFIER_MODE', mode, 'development | production');
+  let defaultSecrets = false;
   const secret = (name: 'JWT_SECRET' | 'ADMIN_TOKEN', minLength: number, fallback: string): string => {
     const value = env[name];
     if (value === undefined || value === '') {
       if (mode === 'production') throw new ConfigInvalidError(name, '', `a secret of at least ${minLength} characters (required in production mode)`);
+      defaultSecrets = true;
       return fallback;
     }
     if (value.length < minLength) throw new ConfigInvalidError(name, '…', `a secret of at least ${minLength} characters`);
     return value;
   };
+  const jwtSecret = secret('JWT_SECRET', 32, developmentSecrets.jwtSecret);
+  const adminToken = secret('ADMIN_TOKEN', 16, developmentSecrets.adminToken);
   return {
     mode,
-    jwtSecret: secret('JWT_SECRET', 32, developmentSecrets.jwtSecret),
-    adminToken: secret('ADMIN_TOKEN', 16, developmentSecrets.adminToken),
+    defaultSecrets,
+    jwtSecret,
+    adminToken,
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 65_536, 1_024, 16 * 1_048_576),
     nodeName: env.NODE_NAME || `${hostname()}-${process.pid}`,
     actorIdleMs: integer(env, 'ACTOR_IDLE_MS', 300_000, 1_000, 86_400_000),
     actorMaxActive: integer(env, 'ACTOR_MAX_ACTIVE', 200_000, 100, 10_000_000),
     snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 100, 1, 1_000_000),
     websocket: websocketServer(env),
-    host: env.HOST || '0.0.0.0',
+    // A development node mints tokens for anyone: it stays on this machine unless HOST says otherwise.
+    host: env.HOST || (mode === 'development' ? '127.0.0.1' : '0.0.0.0'),
     port: integer(env, 'PORT', 8080, 0, 65_535),
-    databaseUrl,
-    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 2, 200),
-    databaseSchema: schemaName(env),
-    dataDir: env.DATA_DIR || './data',
+    ...database,
     natsUrl: url(env, 'NATS_URL', ['nats:', 'tls:', 'ws:', 'wss:']),
-    logLevel: logLevel as Config['logLevel'],
   };
 }

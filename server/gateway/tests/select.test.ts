@@ -22,10 +22,10 @@ const deps: GatewayDeps = {
 
 describe('the transport choice', () => {
   it('is uWS unless GAMIFIER_WS=ws, and refuses anything else', () => {
-    expect(loadConfig({}).websocket).toBe('uws');
-    expect(loadConfig({ GAMIFIER_WS: 'uws' }).websocket).toBe('uws');
-    expect(loadConfig({ GAMIFIER_WS: 'ws' }).websocket).toBe('ws');
-    expect(() => loadConfig({ GAMIFIER_WS: 'socket.io' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(loadConfig({ GAMIFIER_MODE: 'development' }).websocket).toBe('uws');
+    expect(loadConfig({ GAMIFIER_MODE: 'development', GAMIFIER_WS: 'uws' }).websocket).toBe('uws');
+    expect(loadConfig({ GAMIFIER_MODE: 'development', GAMIFIER_WS: 'ws' }).websocket).toBe('ws');
+    expect(() => loadConfig({ GAMIFIER_MODE: 'development', GAMIFIER_WS: 'socket.io' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
 
   it('under ws, serves the WebSocket and, through onRequest, whatever HTTP the composition root hands it', async () => {
