@@ -29,6 +29,7 @@ export const ErrorCode = {
   ACTOR_UNAVAILABLE: 'ACTOR_UNAVAILABLE',
   RUNTIME_STOPPED: 'RUNTIME_STOPPED',
   DEAD_LETTER_NOT_FOUND: 'DEAD_LETTER_NOT_FOUND',
+  COMMAND_ID_REUSED: 'COMMAND_ID_REUSED',
   // http and auth
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
   BODY_INVALID: 'BODY_INVALID',
@@ -109,6 +110,10 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
   },
   RUNTIME_STOPPED: { status: 503, description: 'The node is shutting down; send the command again to another node.' },
   DEAD_LETTER_NOT_FOUND: { status: 404, description: 'No open dead letter has this id.' },
+  COMMAND_ID_REUSED: {
+    status: 409,
+    description: 'You sent this command id before with another type or payload for the same actor; nothing was applied. Use a new id.',
+  },
   ROUTE_NOT_FOUND: { status: 404, description: 'No endpoint answers this method and path.' },
   BODY_INVALID: { status: 400, description: 'The request body is not a JSON object.' },
   BODY_TOO_LARGE: { status: 413, description: 'The request body is larger than the server accepts (MAX_BODY_BYTES).' },

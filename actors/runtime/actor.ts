@@ -3,7 +3,8 @@ import type { EventStore } from '../../store/index.js';
 import { activate, saveSnapshot } from './activation.js';
 import { sleep, type Clock } from './clock.js';
 import type { DeadLetters } from './dead-letters.js';
-import { decideAndPersist, type Handled } from './handle-command.js';
+import { commandFingerprint, commandKey } from './command-key.js';
+import { decideAndPersist, reusedId, type Handled } from './handle-command.js';
 import type { Folded } from './fold.js';
 import type { RuntimeMetrics } from './metrics.js';
 import { failed, type Outcome } from './outcome.js';
@@ -104,18 +105,22 @@ export class Actor {
     if (clock.now() < this.quarantinedUntil) {
       return failed(ErrorCode.ACTOR_UNAVAILABLE, `${this.address} is quarantined after repeated crashes`);
     }
-    const answered = this.recent?.find(envelope.id);
+    const key = commandKey(envelope);
+    const fingerprint = commandFingerprint(envelope);
+    const answered = this.recent?.find(key);
     if (answered !== undefined) {
-      return typeof answered === 'number' ? { status: 'ok', version: answered, events: [], duplicate: true } : answered;
+      if (answered.fingerprint !== fingerprint) return reusedId(envelope);
+      const { outcome } = answered;
+      return typeof outcome === 'number' ? { status: 'ok', version: outcome, events: [], duplicate: true } : outcome;
     }
     for (let attempt = 1; ; attempt++) {
       try {
         // decide → append → evolve, inline: every async layer a message passes through left
         // about 500 bytes of garbage per message (its frame, its promise, its await's closures).
         if (!this.folded) await this.load();
-        const result = await decideAndPersist(store, this.type, this.address, this.folded!, envelope, clock.now(), settings.node);
-        const outcome = result.reload ? await this.handleAfterConflict(envelope) : this.accept(result);
-        this.remember(envelope.id, outcome);
+        const result = await decideAndPersist(store, this.type, this.address, this.folded!, envelope, fingerprint, clock.now(), settings.node);
+        const outcome = result.reload ? await this.handleAfterConflict(envelope, fingerprint) : this.accept(result);
+        this.remember(key, fingerprint, outcome);
         return outcome;
       } catch (error) {
         this.folded = undefined;
@@ -147,12 +152,12 @@ export class Actor {
   }
 
   /** Someone else wrote the stream: reload it and try the command once more. */
-  private async handleAfterConflict(envelope: CommandEnvelope): Promise<Outcome> {
+  private async handleAfterConflict(envelope: CommandEnvelope, fingerprint: string): Promise<Outcome> {
     this.folded = undefined;
     const { store, clock } = this.deps;
     const activated = await activate(store, this.type, this.address);
     this.snapshotVersion = activated.snapshotVersion;
-    const result = await decideAndPersist(store, this.type, this.address, activated.folded, envelope, clock.now(), this.deps.settings.node);
+    const result = await decideAndPersist(store, this.type, this.address, activated.folded, envelope, fingerprint, clock.now(), this.deps.settings.node);
     if (result.reload) {
       this.folded = undefined;
       return failed(ErrorCode.STREAM_VERSION_CONFLICT, `${this.address} is being written elsewhere; send the command again`);
@@ -185,32 +190,34 @@ export class Actor {
     return failed(ErrorCode.ACTOR_CRASHED, `${envelope.type} crashed ${this.address} ${attempts} times (${reason}); it is kept as a dead letter`);
   }
 
-  private remember(commandId: string, outcome: Outcome): void {
+  private remember(key: string, fingerprint: string, outcome: Outcome): void {
     if (outcome.status === 'failed') return;
     const limit = this.deps.settings.recentOutcomes;
     if (limit <= 0) return;
     // An accepted command is remembered by its version alone; a copy of its outcome was an object
     // that every command left behind for the collector.
-    (this.recent ??= new RecentOutcomes(limit)).add(commandId, outcome.status === 'ok' ? outcome.version : outcome);
+    (this.recent ??= new RecentOutcomes(limit)).add(key, fingerprint, outcome.status === 'ok' ? outcome.version : outcome);
   }
 }
 
-/** A ring of the last `size` command ids with their outcomes: no allocation per command. */
+/** A ring of the last `size` command keys with what they asked and their outcomes: no allocation per command. */
 class RecentOutcomes {
-  private readonly ids: string[] = [];
+  private readonly keys: string[] = [];
+  private readonly fingerprints: string[] = [];
   private readonly outcomes: Array<number | Outcome> = [];
   private next = 0;
 
   constructor(private readonly size: number) {}
 
-  add(commandId: string, outcome: number | Outcome): void {
-    this.ids[this.next] = commandId;
+  add(key: string, fingerprint: string, outcome: number | Outcome): void {
+    this.keys[this.next] = key;
+    this.fingerprints[this.next] = fingerprint;
     this.outcomes[this.next] = outcome;
     this.next = (this.next + 1) % this.size;
   }
 
-  find(commandId: string): number | Outcome | undefined {
-    const i = this.ids.indexOf(commandId);
-    return i < 0 ? undefined : this.outcomes[i];
+  find(key: string): { fingerprint: string; outcome: number | Outcome } | undefined {
+    const i = this.keys.indexOf(key);
+    return i < 0 ? undefined : { fingerprint: this.fingerprints[i]!, outcome: this.outcomes[i]! };
   }
 }

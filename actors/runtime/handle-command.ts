@@ -1,8 +1,9 @@
 import { ErrorCode, GamifierError } from '../../protocol/errors.js';
 import { NO_STREAM, type EventMetadata, type EventStore, type NewEvent } from '../../store/index.js';
+import { commandKey, priorCommand } from './command-key.js';
 import { foldEvents, lifecycleOf, type Folded } from './fold.js';
 import { eventIdFor } from './ids.js';
-import type { CommittedEvent, Outcome } from './outcome.js';
+import { failed, type CommittedEvent, type Outcome } from './outcome.js';
 import type { AnyActorType, Command, CommandEnvelope, Decision, Rejection } from './types.js';
 
 export type Handled = { reload: false; folded: Folded<unknown>; outcome: Outcome } | { reload: true };
@@ -22,30 +23,36 @@ export function decideAndPersist(
   address: string,
   folded: Folded<unknown>,
   envelope: CommandEnvelope,
+  fingerprint: string,
   now: number,
   node: string,
 ): Promise<Handled> {
   const command: Command = { id: envelope.id, type: envelope.type, payload: envelope.payload, meta: { ...envelope.meta, now } };
   const decision: Decision = type.decide(folded.state, command, lifecycleOf(type, folded));
-  if (decision.rejected) return rejected(store, address, folded, envelope, decision);
+  if (decision.rejected) return rejected(store, address, folded, envelope, fingerprint, decision);
   if (decision.events.length === 0) {
     if (decision.effects?.length) throw new Error(`${type.name} decided effects for ${envelope.type} without an event to carry them`);
     return Promise.resolve({ reload: false, folded, outcome: { status: 'ok', version: folded.version, events: [], duplicate: false } });
   }
   const next = foldEvents(type, decision.events, folded);
-  const metadata: EventMetadata = { commandId: envelope.id, node };
+  const key = commandKey(envelope);
+  const metadata: EventMetadata = { commandId: envelope.id, commandHash: fingerprint, node };
   if (envelope.meta.userId) metadata.userId = envelope.meta.userId;
   if (envelope.meta.correlationId) metadata.correlationId = envelope.meta.correlationId;
   if (envelope.meta.causationId) metadata.causationId = envelope.meta.causationId;
   const events: NewEvent[] = decision.events.map((event, i) => ({
-    id: eventIdFor(address, envelope.id, i),
+    id: eventIdFor(address, key, i),
     type: event.type,
     data: event.data,
     metadata: i === decision.events.length - 1 && decision.effects?.length ? { ...metadata, effects: decision.effects } : metadata,
   }));
   return store.append(address, folded.version === 0 ? NO_STREAM : folded.version, events).then(
-    (result): Handled => {
-      if (result.duplicate) return { reload: false, folded, outcome: duplicateOf(result.version) };
+    (result): Handled | Promise<Handled> => {
+      if (result.duplicate) {
+        return storedBefore(store, address, folded, envelope, fingerprint).then(
+          (prior): Handled => prior ?? { reload: false, folded, outcome: duplicateOf(result.version) },
+        );
+      }
       if (result.version !== next.version) {
         throw new Error(`${address}: store is at version ${result.version} after the append, the actor computed ${next.version}`);
       }
@@ -59,7 +66,7 @@ export function decideAndPersist(
       }));
       return { reload: false, folded: next, outcome: { status: 'ok', version: result.version, events: committed, duplicate: false } };
     },
-    (error: unknown) => appendFailed(store, address, folded, envelope, error),
+    (error: unknown) => appendFailed(store, address, folded, envelope, fingerprint, error),
   );
 }
 
@@ -67,34 +74,55 @@ export function decideAndPersist(
  * A refused command may have been handled before this activation and be refused now only
  * because it already took effect: the store remembers its events.
  */
-async function rejected(store: EventStore, address: string, folded: Folded<unknown>, envelope: CommandEnvelope, decision: Rejection): Promise<Handled> {
-  const prior = await appliedVersion(store, address, envelope.id);
-  if (prior !== undefined) return { reload: false, folded, outcome: duplicateOf(prior) };
-  return { reload: false, folded, outcome: { status: 'rejected', code: decision.code, message: decision.message } };
+async function rejected(
+  store: EventStore,
+  address: string,
+  folded: Folded<unknown>,
+  envelope: CommandEnvelope,
+  fingerprint: string,
+  decision: Rejection,
+): Promise<Handled> {
+  const prior = await storedBefore(store, address, folded, envelope, fingerprint);
+  return prior ?? { reload: false, folded, outcome: { status: 'rejected', code: decision.code, message: decision.message } };
 }
 
 /** A conflict means reload; an id stored already, that the first outcome stands; anything else goes up. */
-async function appendFailed(store: EventStore, address: string, folded: Folded<unknown>, envelope: CommandEnvelope, error: unknown): Promise<Handled> {
+async function appendFailed(
+  store: EventStore,
+  address: string,
+  folded: Folded<unknown>,
+  envelope: CommandEnvelope,
+  fingerprint: string,
+  error: unknown,
+): Promise<Handled> {
   const code = error instanceof GamifierError ? error.code : undefined;
   if (code === ErrorCode.STREAM_VERSION_CONFLICT) return { reload: true };
   if (code === ErrorCode.EVENT_ID_CONFLICT) {
     // Handled before, deciding differently now: the first outcome stands.
-    const prior = await appliedVersion(store, address, envelope.id);
-    if (prior !== undefined) return { reload: false, folded, outcome: duplicateOf(prior) };
+    const prior = await storedBefore(store, address, folded, envelope, fingerprint);
+    if (prior) return prior;
   }
   throw error;
 }
 
+/**
+ * The outcome of a command the store holds already: a duplicate of the first outcome when it
+ * asked the same, COMMAND_ID_REUSED when its sender reused the id for something else.
+ */
+async function storedBefore(
+  store: EventStore,
+  address: string,
+  folded: Folded<unknown>,
+  envelope: CommandEnvelope,
+  fingerprint: string,
+): Promise<Handled | undefined> {
+  const prior = await priorCommand(store, address, envelope);
+  if (!prior) return undefined;
+  const outcome = prior.fingerprint !== undefined && prior.fingerprint !== fingerprint ? reusedId(envelope) : duplicateOf(prior.version);
+  return { reload: false, folded, outcome };
+}
+
 const duplicateOf = (version: number): Outcome => ({ status: 'ok', version, events: [], duplicate: true });
 
-/** The stream version a command left behind, if its events are stored (undefined: never applied). */
-export async function appliedVersion(store: EventStore, address: string, commandId: string): Promise<number | undefined> {
-  const [first] = await store.sql<{ version: number }[]>`
-    select version from events where event_id = ${eventIdFor(address, commandId, 0)}`;
-  if (!first) return undefined;
-  const [last] = await store.sql<{ version: number }[]>`
-    select max(version)::int as version from events
-    where stream_id = ${address} and version between ${first.version} and ${first.version + 1_000}
-      and metadata->>'commandId' = ${commandId}`;
-  return last?.version ?? first.version;
-}
+export const reusedId = (envelope: CommandEnvelope): Outcome =>
+  failed(ErrorCode.COMMAND_ID_REUSED, `command id ${envelope.id} was used already for another command to ${envelope.to}; use a new id`);

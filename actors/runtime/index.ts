@@ -7,4 +7,4 @@ export { noMetrics, type RuntimeMetrics } from './metrics.js';
 export type { DeadLetter } from './dead-letters.js';
 export { foldEvents, initialFolded, lifecycleOf, type Folded } from './fold.js';
 export { eventIdFor, causedCommandId } from './ids.js';
-export { appliedVersion } from './handle-command.js';
+export { appliedVersion, commandKey, type CommandRef } from './command-key.js';

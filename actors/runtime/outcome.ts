@@ -35,6 +35,7 @@ export type FailureCode =
   | typeof ErrorCode.RUNTIME_STOPPED
   | typeof ErrorCode.STREAM_VERSION_CONFLICT
   | typeof ErrorCode.STORE_UNAVAILABLE
-  | typeof ErrorCode.DEAD_LETTER_NOT_FOUND;
+  | typeof ErrorCode.DEAD_LETTER_NOT_FOUND
+  | typeof ErrorCode.COMMAND_ID_REUSED;
 
 export const failed = (code: FailureCode, message: string): Outcome => ({ status: 'failed', code, message });

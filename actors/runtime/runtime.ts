@@ -251,5 +251,8 @@ function checkEnvelope(envelope: CommandEnvelope): Outcome | undefined {
   if (origin !== 'client' && origin !== 'actor' && origin !== 'timer' && origin !== 'operator') {
     return failed(ErrorCode.COMMAND_INVALID, 'a command needs meta.origin');
   }
+  if (origin === 'client' && (typeof envelope.meta.userId !== 'string' || envelope.meta.userId.length === 0)) {
+    return failed(ErrorCode.COMMAND_INVALID, "a client's command needs meta.userId: its ids are de-duplicated per sender");
+  }
   return undefined;
 }

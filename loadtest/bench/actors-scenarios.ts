@@ -8,7 +8,7 @@ import { Latency } from './stats.js';
 
 /** The scenarios of `npm run bench actors`: the runtime's test counter on a store of its own. */
 
-const add = (to: string, n = 1): CommandEnvelope => ({ id: randomUUID(), to, type: 'counter.add', payload: { n }, meta: { origin: 'client' } });
+const add = (to: string, n = 1): CommandEnvelope => ({ id: randomUUID(), to, type: 'counter.add', payload: { n }, meta: { origin: 'client', userId: 'bench' } });
 
 /**
  * The runtime's test counter under the server's snapshot policy (every SNAPSHOT_EVERY events,

@@ -51,12 +51,16 @@ export function mountCommands(router: Router, deps: { runtime: ActorRuntime; sto
   });
 
   router.get('/v1/commands/:id', async (request) => {
-    await deps.auth.verify(request.headers.authorization);
+    const principal = await deps.auth.verify(request.headers.authorization);
     const to = request.query.get('to');
     if (!to || !/^(user|challenge)\/[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/.test(to)) {
       throw new HttpError(ErrorCode.QUERY_INVALID, 'add ?to=<actor address> (e.g. user/u42)');
     }
-    const version = await appliedVersion(deps.store, to, request.params.id!);
+    if (to.startsWith('user/') && to !== `user/${principal.userId}`) {
+      throw new HttpError(ErrorCode.AUTH_FORBIDDEN, `a player may ask only about commands to user/${principal.userId} and challenges`);
+    }
+    // Command ids are the sender's own: this finds the asking player's command of that id.
+    const version = await appliedVersion(deps.store, to, { id: request.params.id!, meta: { origin: 'client', userId: principal.userId } });
     if (version === undefined) throw new HttpError(ErrorCode.COMMAND_NOT_FOUND, `no command ${request.params.id} was applied to ${to}`);
     return ok({ id: request.params.id, to, status: 'ok', version });
   });

@@ -14,7 +14,7 @@ import { counterType, type CounterState } from './counter.js';
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 
 function add(to: string, n: number, id: string = randomUUID()): CommandEnvelope {
-  return { id, to, type: 'counter.add', payload: { n }, meta: { origin: 'client' } };
+  return { id, to, type: 'counter.add', payload: { n }, meta: { origin: 'client', userId: 'tester' } };
 }
 const counter = () => `counter/${randomUUID()}`;
 const okVersion = (outcome: Outcome) => {
@@ -238,7 +238,7 @@ export function runtimeSuite(name: string, openStore: () => Promise<OpenStore>):
       const address = counter();
       const before = runtime({ clock, background: true });
       before.start();
-      const schedule: CommandEnvelope = { id: randomUUID(), to: address, type: 'counter.close-at', payload: { at: T0 + 60_000 }, meta: { origin: 'client' } };
+      const schedule: CommandEnvelope = { id: randomUUID(), to: address, type: 'counter.close-at', payload: { at: T0 + 60_000 }, meta: { origin: 'client', userId: 'tester' } };
       okVersion(await before.send(schedule));
       await eventually(async () => ((await opened.sql`select 1 from timers where actor = ${address}`).length > 0 ? true : undefined));
       await before.stop();
@@ -256,7 +256,7 @@ export function runtimeSuite(name: string, openStore: () => Promise<OpenStore>):
       const to = counter();
       // A node with no outbox processor: the events commit, then the node "dies" before sending.
       const crashed = runtime();
-      okVersion(await crashed.send({ id: randomUUID(), to: from, type: 'counter.forward', payload: { to, n: 5 }, meta: { origin: 'client' } }));
+      okVersion(await crashed.send({ id: randomUUID(), to: from, type: 'counter.forward', payload: { to, n: 5 }, meta: { origin: 'client', userId: 'tester' } }));
       await crashed.stop();
       expect(await opened.store.readStream(to)).toEqual([]);
       const checkpointBefore = await opened.store.loadCheckpoint('runtime.effects');
