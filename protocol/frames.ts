@@ -30,6 +30,10 @@ export type ClientFrameType = (typeof ClientFrameType)[keyof typeof ClientFrameT
 export type ServerFrameType = (typeof ServerFrameType)[keyof typeof ServerFrameType];
 
 const strict = { additionalProperties: false } as const;
+/** The largest version a stream can reach: the store keeps versions as 32-bit integers. */
+export const MAX_STREAM_VERSION = 2_147_483_647;
+/** A topic version a client may name: what the store can hold, no more. */
+const StreamVersion = Type.Integer({ minimum: 0, maximum: MAX_STREAM_VERSION });
 /** A version, a counter or a ping number: a non-negative safe integer. */
 const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 /** Long enough that a too-long topic is answered TOPIC_INVALID rather than FRAME_INVALID. */
@@ -37,7 +41,7 @@ const TopicField = Type.String({ maxLength: 4 * MAX_TOPIC_LENGTH });
 
 // client → server (strict)
 export const HelloFrame = Type.Object({ t: Type.Literal('hello'), token: Type.String({ minLength: 1, maxLength: 4096 }) }, strict);
-export const SubFrame = Type.Object({ t: Type.Literal('sub'), topic: TopicField, fromVersion: Type.Optional(Count) }, strict);
+export const SubFrame = Type.Object({ t: Type.Literal('sub'), topic: TopicField, fromVersion: Type.Optional(StreamVersion) }, strict);
 export const UnsubFrame = Type.Object({ t: Type.Literal('unsub'), topic: TopicField }, strict);
 export const PingFrame = Type.Object({ t: Type.Literal('ping'), n: Type.Optional(Count) }, strict);
 

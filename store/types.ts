@@ -7,6 +7,8 @@ export type StreamId = string;
 export type ExpectedVersion = number | typeof ANY | typeof NO_STREAM;
 export const ANY = 'any' as const;
 export const NO_STREAM = 'no-stream' as const;
+/** The highest version a stream can reach (versions are 32-bit integers in the table). */
+export const MAX_STREAM_VERSION = 2_147_483_647;
 
 /** Who and what caused an event. Every field is optional; extra fields are kept as they are. */
 export interface EventMetadata {

@@ -22,10 +22,17 @@ function id(request: Request, name: string): string {
   return value;
 }
 
+/** A calendar day `YYYY-MM-DD` that exists (no 2026-13-45, no 2026-02-30), years 1970–9999. */
 function day(value: string | null | undefined, name: string): string {
-  if (!value || !dayPattern.test(value)) throw new HttpError(ErrorCode.QUERY_INVALID, `${name} must be a day YYYY-MM-DD`);
+  const date = value && dayPattern.test(value) ? new Date(`${value}T00:00:00Z`) : undefined;
+  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value || date.getUTCFullYear() < 1970) {
+    throw new HttpError(ErrorCode.QUERY_INVALID, `${name} must be a calendar day YYYY-MM-DD from 1970`);
+  }
   return value;
 }
+
+const MAX_DAYS = 366;
+const dayMs = 86_400_000;
 
 /**
  * The read side: players, nutrition by day, leaderboards, challenges and the friends' feed, all
@@ -57,6 +64,9 @@ export function mountReads(router: Router, deps: { queries: ReadModelQueries; au
       const from = day(request.query.get('from'), 'from');
       const to = day(request.query.get('to'), 'to');
       if (from > to) throw new HttpError(ErrorCode.QUERY_INVALID, 'from must not be after to');
+      if ((Date.parse(to) - Date.parse(from)) / dayMs + 1 > MAX_DAYS) {
+        throw new HttpError(ErrorCode.QUERY_INVALID, `from and to span at most ${MAX_DAYS} days`);
+      }
       return ok({ days: await queries.nutrition.days(id(request, 'id'), from, to) });
     }),
   );

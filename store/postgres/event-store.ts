@@ -18,7 +18,7 @@ import type {
   TailOptions,
   Transaction,
 } from '../types.js';
-import { LOG_START } from '../types.js';
+import { LOG_START, MAX_STREAM_VERSION } from '../types.js';
 import { Upcasters } from '../upcasters.js';
 import { BatchWriter, type PendingAppend, type RenderedEvent } from './append.js';
 import { CommitBell } from './commit-bell.js';
@@ -149,8 +149,10 @@ export class PostgresEventStore implements EventStore {
 
   async readStream(streamId: StreamId, range: { fromVersion?: number; toVersion?: number } = {}): Promise<RecordedEvent[]> {
     streamTypeOf(streamId);
-    const from = range.fromVersion ?? 1;
-    const to = range.toVersion ?? 2_147_483_647;
+    // Versions are 32-bit integers in the table: a range beyond them is empty, not a failed query.
+    const from = Math.max(range.fromVersion ?? 1, 1);
+    const to = Math.min(range.toVersion ?? MAX_STREAM_VERSION, MAX_STREAM_VERSION);
+    if (from > to) return [];
     let rows: EventRow[];
     try {
       rows = await this.sql.unsafe<EventRow[]>(

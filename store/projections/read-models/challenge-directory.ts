@@ -203,7 +203,7 @@ function challengeQueries(sql: Sql): ChallengeQueries {
     async list(options = {}) {
       const states = options.states ?? ['open', 'running'];
       const limit = clamp(options.limit ?? 50, 1, 200);
-      const after = (options.after && decodeCursor(options.after, ['number', 'string'])) || [-Number.MAX_SAFE_INTEGER, ''];
+      const after = (options.after !== undefined ? decodeCursor(options.after, ['number', 'string'], 'after') : undefined) ?? [-Number.MAX_SAFE_INTEGER, ''];
       const rows = await sql.unsafe<ChallengeRow[]>(
         `select ${summaryColumns} from ${CHALLENGES}
          where state = any($1::text[]) and (starts_at, challenge_id) > ($2::bigint, $3::text)

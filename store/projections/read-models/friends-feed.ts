@@ -202,7 +202,7 @@ function feedQueries(sql: Sql): FeedQueries {
   return {
     async feed(userId, page = {}) {
       const limit = clamp(page.limit ?? 20, 1, 100);
-      const before = (page.before && decodeCursor(page.before, ['number', 'number'])) || [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+      const before = (page.before !== undefined ? decodeCursor(page.before, ['number', 'number'], 'before') : undefined) ?? [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
       // Each friend's newest items below the cursor through their index, then the newest of those.
       const rows = await sql.unsafe<Array<ActivityRow & { display_name: string | null; avatar: string | null; at: Date }>>(
         `select a.event_id, a.user_id, a.kind, a.data, a.at, a.tx_id::float8 as tx_id, a.position::float8 as position, p.display_name, p.avatar
