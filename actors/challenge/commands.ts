@@ -1,5 +1,5 @@
 import type { Command } from '../runtime/types.js';
-import type { ProgressRecordPayload } from '../user/index.js';
+import type { ProgressRecordPayload } from '../domain/contracts.js';
 import type { ChallengeKind } from './rules.js';
 
 type C<Type extends string, Payload> = Command<Type, Payload>;

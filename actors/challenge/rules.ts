@@ -1,3 +1,5 @@
+import { challengeKinds, type ChallengeKind } from '../domain/contracts.js';
+
 /**
  * Every tunable number of a challenge (GAME.md, "Challenge"), in one table a designer can change.
  *
@@ -5,7 +7,7 @@
  * challengeRules.rewards.points // [300, 150, 75]: first, second, third
  */
 export const challengeRules = {
-  kinds: ['meals-logged', 'water-ml', 'goal-days', 'points'],
+  kinds: challengeKinds,
   titleMaxLength: 80,
   participants: {
     /** Bounds for `maxParticipants`. */
@@ -38,4 +40,4 @@ export const challengeRules = {
   },
 } as const;
 
-export type ChallengeKind = (typeof challengeRules.kinds)[number];
+export type { ChallengeKind };

@@ -1,5 +1,5 @@
 import type { Command } from '../runtime/types.js';
-import type { ChallengeKind } from '../challenge/index.js';
+import type { ChallengeKind } from '../domain/contracts.js';
 import type { Food, MealType, NutritionGoal } from './events.js';
 
 type C<Type extends string, Payload> = Command<Type, Payload>;
@@ -79,11 +79,4 @@ export const userSystemCommands = [
   'challenge.untrack',
 ] as const satisfies readonly UserSystemCommand['type'][];
 
-/** The payload of `challenge.progress.record`, which the player's actor sends to the challenges it tracks. */
-export interface ProgressRecordPayload {
-  userId: string;
-  delta: number;
-  sourceEventId: string;
-  /** When the player's event happened (the player actor's `meta.now`): the challenge counts it only inside its window. */
-  at: number;
-}
+export type { ProgressRecordPayload } from '../domain/contracts.js';

@@ -3,7 +3,7 @@ import type { AchievementGrant, ChallengeTrack, ChallengeUntrack, PointsAward } 
 import type { Draft } from './draft.js';
 import { UserErrorCode as Code } from './errors.js';
 import { ownPointsReasons } from './events.js';
-import { challengeKinds } from './progress.js';
+import { challengeKinds } from '../domain/contracts.js';
 import { has } from '../domain/records.js';
 import { earn, unlock } from './rewards.js';
 import { achievementIds, userRules, type AchievementId } from './rules.js';

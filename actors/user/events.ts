@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../runtime/types.js';
-import type { ChallengeKind } from '../challenge/index.js';
+import type { ChallengeKind } from '../domain/contracts.js';
 import type { AchievementId, Rarity } from './rules.js';
 
 /** A local calendar day in the player's timezone, `YYYY-MM-DD`. */

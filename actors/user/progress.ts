@@ -1,4 +1,4 @@
-import type { ChallengeKind } from '../challenge/index.js';
+import type { ChallengeKind } from '../domain/contracts.js';
 import type { Effect } from '../runtime/types.js';
 import type { ProgressRecordPayload, UserCommand } from './commands.js';
 import type { UserEvent } from './events.js';
@@ -13,7 +13,6 @@ export const progressOf: { readonly [K in ChallengeKind]: (event: UserEvent) => 
   points: (event) => (event.type === 'points.earned' ? event.data.amount : 0),
 };
 
-export const challengeKinds = Object.keys(progressOf) as ChallengeKind[];
 
 /**
  * One `challenge.progress.record` per (tracked challenge, event that advances it), sent while the

@@ -1,4 +1,4 @@
-import type { ChallengeKind } from '../challenge/index.js';
+import type { ChallengeKind } from '../domain/contracts.js';
 import type { LocalDay, NutritionGoal, Totals } from './events.js';
 import type { AchievementId } from './rules.js';
 
