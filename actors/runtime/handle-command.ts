@@ -1,5 +1,5 @@
 import { ErrorCode, GamifierError } from '../../protocol/errors.js';
-import { NO_STREAM, type EventMetadata, type EventStore, type NewEvent } from '../../store/index.js';
+import { NO_STREAM, storeError, type EventMetadata, type EventStore, type NewEvent } from '../../store/index.js';
 import { foldEvents, lifecycleOf, type Folded } from './fold.js';
 import { eventIdFor } from './ids.js';
 import type { CommittedEvent, Outcome } from './outcome.js';
@@ -89,12 +89,17 @@ const duplicateOf = (version: number): Outcome => ({ status: 'ok', version, even
 
 /** The stream version a command left behind, if its events are stored (undefined: never applied). */
 export async function appliedVersion(store: EventStore, address: string, commandId: string): Promise<number | undefined> {
-  const [first] = await store.sql<{ version: number }[]>`
-    select version from events where event_id = ${eventIdFor(address, commandId, 0)}`;
-  if (!first) return undefined;
-  const [last] = await store.sql<{ version: number }[]>`
-    select max(version)::int as version from events
-    where stream_id = ${address} and version between ${first.version} and ${first.version + 1_000}
-      and metadata->>'commandId' = ${commandId}`;
-  return last?.version ?? first.version;
+  try {
+    const [first] = await store.sql<{ version: number }[]>`
+      select version from events where event_id = ${eventIdFor(address, commandId, 0)}`;
+    if (!first) return undefined;
+    const [last] = await store.sql<{ version: number }[]>`
+      select max(version)::int as version from events
+      where stream_id = ${address} and version between ${first.version} and ${first.version + 1_000}
+        and metadata->>'commandId' = ${commandId}`;
+    return last?.version ?? first.version;
+  } catch (error) {
+    // A lost database is the sender's to retry, not a crash of the actor.
+    throw storeError(error, `looking up command ${commandId} of ${address}`);
+  }
 }
