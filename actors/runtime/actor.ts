@@ -22,6 +22,8 @@ export interface ActorDeps {
   background(what: string, work: Promise<unknown>): void;
   /** Messages of every actor that are waiting or being handled, kept as they come and go. */
   mail: { depth: number };
+  /** False while the database is known to be down: commands then fail fast, retryable. */
+  storeAvailable(): boolean;
 }
 
 interface Job {
@@ -107,6 +109,9 @@ export class Actor {
     const answered = this.recent?.find(envelope.id);
     if (answered !== undefined) {
       return typeof answered === 'number' ? { status: 'ok', version: answered, events: [], duplicate: true } : answered;
+    }
+    if (!this.deps.storeAvailable()) {
+      return failed(ErrorCode.STORE_UNAVAILABLE, 'the database is unreachable; the command may be sent again with the same id');
     }
     for (let attempt = 1; ; attempt++) {
       try {
