@@ -1,9 +1,10 @@
 import { challengeActorType } from '../actors/challenge/index.js';
 import { ActorRuntime, type Clock } from '../actors/runtime/index.js';
 import { userActorType } from '../actors/user/index.js';
-import { gameProjections, openStore, Projections, readModelQueries, type OpenStore } from '../store/index.js';
+import { gameProjections, Projections, readModelQueries, type OpenStore } from '../store/index.js';
 import { Auth } from './auth.js';
 import type { Config } from './config.js';
+import { openDatabase } from './database.js';
 import { mountAdmin } from './http/admin.js';
 import { mountCommands } from './http/commands.js';
 import { mountDevToken } from './http/dev-token.js';
@@ -33,12 +34,20 @@ export interface RunningServer {
  * The composition root: config → store → bus → actor runtime → projections → HTTP and WebSocket. Nothing else in the project
  * constructs infrastructure; tests start the same server through this function.
  */
-export async function startServer(config: Config, log: Logger, options: { clock?: Clock } = {}): Promise<RunningServer> {
-  const store = await openStore({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    poolSize: config.databasePoolSize,
-    ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+export interface StartOptions {
+  clock?: Clock;
+  /** Gives up waiting for the database (SIGTERM while starting). */
+  signal?: AbortSignal;
+  /** The database did not answer: the node listens on this port, alive but not ready, and waits. */
+  onWaiting?(port: number): void;
+}
+
+export async function startServer(config: Config, log: Logger, options: StartOptions = {}): Promise<RunningServer> {
+  const startedAt = new Date();
+  const { store, port } = await openDatabase(config, log, {
+    describe: () => ({ node: config.nodeName, database: config.databaseUrl ? 'postgres' : 'pglite', startedAt: startedAt.toISOString() }),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onWaiting ? { onWaiting: options.onWaiting } : {}),
   });
   log.info(
     { database: store.kind, migrationsApplied: store.migrations.applied.length, schemaVersion: store.migrations.current, mode: config.mode },
@@ -60,6 +69,7 @@ export async function startServer(config: Config, log: Logger, options: { clock?
     store: store.store,
     onCommitted: committedEventPublisher(bus, (error, streamId) => log.error({ err: error, streamId }, 'event not published')),
     metrics: metrics.runtimeMetrics,
+    storeAvailable: () => store.health.state.up,
     ...(options.clock ? { clock: options.clock } : {}),
     settings: { node: config.nodeName, idleMs: config.actorIdleMs, maxActive: config.actorMaxActive, snapshotEvery: config.snapshotEvery },
   });
@@ -72,20 +82,13 @@ export async function startServer(config: Config, log: Logger, options: { clock?
   }
 
   let draining = false;
-  const startedAt = new Date();
   const node = () => ({ name: config.nodeName, startedAt: startedAt.toISOString(), database: store.kind });
   const router = new Router();
-  mountHealth(
-    router,
-    {
-      describe: () => ({ node: config.nodeName, database: store.kind, schemaVersion: store.migrations.current, startedAt: startedAt.toISOString() }),
-      ready: async () => {
-        await store.sql`select 1`;
-      },
-      draining: () => draining,
-    },
-    log,
-  );
+  mountHealth(router, {
+    describe: () => ({ node: config.nodeName, database: store.kind, schemaVersion: store.migrations.current, startedAt: startedAt.toISOString() }),
+    database: () => store.health.state,
+    draining: () => draining,
+  });
   router.get('/metrics', async () => ({ status: 200, body: await metrics.text(), contentType: metrics.registry.contentType }));
   if (config.mode === 'development') mountDevToken(router, auth);
   mountCommands(router, { runtime, store: store.store, auth });
@@ -107,7 +110,8 @@ export async function startServer(config: Config, log: Logger, options: { clock?
   let listening: Listening;
   let gateway: Gateway;
   try {
-    ({ listening, gateway } = await listen(config, router, gatewayDeps, log));
+    // A node that waited for its database takes over the port it waited on (PORT=0 included).
+    ({ listening, gateway } = await listen(port === undefined ? config : { ...config, port }, router, gatewayDeps, log));
   } catch (error) {
     await runtime.stop();
     await projections.stop();

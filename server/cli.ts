@@ -35,15 +35,22 @@ async function main(command: string | undefined, flags: string[]): Promise<numbe
 async function start(developmentWhenEmbedded: boolean): Promise<number> {
   const config = loadConfig(process.env, { developmentWhenEmbedded });
   const log = createLogger(config.logLevel);
-  const server = await startServer(config, log);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, 'shutting down');
-      resolve();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  // A signal may come while the node still waits for its database: it then stops waiting.
+  const stopping = new AbortController();
+  const stop = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    stopping.abort();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(config, log, { signal: stopping.signal });
+  } catch (error) {
+    if (stopping.signal.aborted) return 0;
+    throw error;
+  }
+  if (!stopping.signal.aborted) await new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }));
   await server.stop();
   return 0;
 }

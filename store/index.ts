@@ -9,3 +9,5 @@ export { Upcasters, type Upcaster } from './upcasters.js';
 export { streamTypeOf, isStreamId } from './stream-id.js';
 export { toJsonText } from './serialize.js';
 export * from './projections/index.js';
+export { DatabaseHealth, type DatabaseState, type DatabaseHealthOptions } from './health.js';
+export { waitForDatabase } from './wait.js';

@@ -5,6 +5,7 @@ import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/e
 import { migrate, type MigrationReport } from './postgres/migrate.js';
 import { startEmbeddedPostgres } from './pglite/embedded.js';
 import type { Upcasters } from './upcasters.js';
+import { DatabaseHealth, type DatabaseHealthOptions } from './health.js';
 
 export interface StoreConfig {
   /** A PostgreSQL URL; without one the embedded PGlite database is used. */
@@ -22,6 +23,8 @@ export interface StoreConfig {
   /** Keep every table in this schema (tests use one schema each). */
   schema?: string;
   upcasters?: Upcasters;
+  /** The background probe of the database (PostgreSQL only; PGlite lives in the process). */
+  health?: DatabaseHealthOptions;
 }
 
 export interface OpenStore {
@@ -29,6 +32,8 @@ export interface OpenStore {
   readonly store: PostgresEventStore;
   readonly sql: Sql;
   readonly migrations: MigrationReport;
+  /** Whether the database answered its last probe: read it instead of asking the database. */
+  readonly health: DatabaseHealth;
   close(): Promise<void>;
 }
 
@@ -51,6 +56,9 @@ export async function openStore(config: StoreConfig): Promise<OpenStore> {
   const writer = embedded
     ? undefined
     : connect(config.databaseUrl!, { max: writers, applicationName: 'gamifier-writer', settings: { plan_cache_mode: 'force_generic_plan' }, ...schema });
+  // The probe has a connection of its own, so that it never waits behind a busy or dead pool.
+  const probe = embedded ? undefined : connect(config.databaseUrl!, { max: 1, applicationName: 'gamifier-probe' });
+  const health = new DatabaseHealth(probe ?? sql, config.health);
   try {
     if (!embedded) await ensureSchema(sql, config.schema);
     const report = await migrate(sql, migrations);
@@ -62,19 +70,23 @@ export async function openStore(config: StoreConfig): Promise<OpenStore> {
       : { writer: writer!, writerConnections: writers, maxInFlightBatches: 2 * writers, notifyChannel: notifyChannelOf(config.schema) };
     if (config.upcasters) options.upcasters = config.upcasters;
     const store = await PostgresEventStore.open(sql, options);
+    if (probe) await health.start();
     return {
       kind: embedded ? 'pglite' : 'postgres',
       store,
       sql,
       migrations: report,
+      health,
       async close() {
         await store.close();
-        await Promise.all([sql.end({ timeout: 5 }), writer?.end({ timeout: 5 })]);
+        await health.stop();
+        await Promise.all([sql.end({ timeout: 5 }), writer?.end({ timeout: 5 }), probe?.end({ timeout: 1 })]);
         await embedded?.stop();
       },
     };
   } catch (error) {
-    await Promise.all([sql.end({ timeout: 1 }), writer?.end({ timeout: 1 })]).catch(() => undefined);
+    await health.stop();
+    await Promise.all([sql.end({ timeout: 1 }), writer?.end({ timeout: 1 }), probe?.end({ timeout: 1 })]).catch(() => undefined);
     await embedded?.stop();
     throw error;
   }

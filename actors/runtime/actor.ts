@@ -23,6 +23,8 @@ export interface ActorDeps {
   background(what: string, work: Promise<unknown>): void;
   /** Messages of every actor that are waiting or being handled, kept as they come and go. */
   mail: { depth: number };
+  /** False while the database is known to be down: commands then fail fast, retryable. */
+  storeAvailable(): boolean;
 }
 
 interface Job {
@@ -112,6 +114,9 @@ export class Actor {
       if (answered.fingerprint !== fingerprint) return reusedId(envelope);
       const { outcome } = answered;
       return typeof outcome === 'number' ? { status: 'ok', version: outcome, events: [], duplicate: true } : outcome;
+    }
+    if (!this.deps.storeAvailable()) {
+      return failed(ErrorCode.STORE_UNAVAILABLE, 'the database is unreachable; the command may be sent again with the same id');
     }
     for (let attempt = 1; ; attempt++) {
       try {

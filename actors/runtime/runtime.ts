@@ -27,6 +27,11 @@ export interface RuntimeOptions {
    * server tells watchers. It must not throw or block.
    */
   onCommitted?: (address: string, events: readonly CommittedEvent[]) => void;
+  /**
+   * Whether the database answered its last health probe. While it did not, a command fails at
+   * once with STORE_UNAVAILABLE (retryable) instead of waiting on the database.
+   */
+  storeAvailable?: () => boolean;
 }
 
 /** Outcomes that mean a command was taken for good (retrying it could not change anything). */
@@ -83,6 +88,7 @@ export class ActorRuntime {
       metrics: this.metrics,
       background: (what, work) => this.background(what, work),
       mail: { depth: 0 },
+      storeAvailable: options.storeAvailable ?? (() => true),
     };
     this.registry = new ActorRegistry(deps);
     this.deadLetters = new DeadLetterAdmin(letters, (envelope) => this.send(envelope));

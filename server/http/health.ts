@@ -1,26 +1,26 @@
-import type { Logger } from '../log.js';
+import type { DatabaseState } from '../../store/index.js';
 import { ok, type Router } from './router.js';
 
 export interface HealthSources {
   /** Facts about the node that /healthz reports. */
   describe(): Record<string, unknown>;
-  /** Resolves when the node can serve traffic (its database answers); rejects with the reason. */
-  ready(): Promise<void>;
+  /** What the background probe of the database last found (never a query on the caller's time). */
+  database(): DatabaseState;
   /** True from the moment the node starts draining. */
   draining(): boolean;
 }
 
-/** `/healthz`: the process is alive. `/readyz`: it can serve traffic now. */
-export function mountHealth(router: Router, sources: HealthSources, log: Logger): void {
+/**
+ * `/healthz`: the process is alive. `/readyz`: it can serve traffic now — answered from the
+ * database probe's last result, at once, also while the database hangs. A 503 carries a stable
+ * reason code only; the database's own error goes to the log (by the probe, on each change).
+ */
+export function mountHealth(router: Router, sources: HealthSources): void {
   router.get('/healthz', () => ok({ status: 'ok', ...sources.describe() }));
-  router.get('/readyz', async () => {
+  router.get('/readyz', () => {
     if (sources.draining()) return ok({ status: 'draining' }, 503);
-    try {
-      await sources.ready();
-      return ok({ status: 'ready' });
-    } catch (error) {
-      log.warn({ err: error }, 'readiness check failed');
-      return ok({ status: 'unavailable', reason: (error as Error).message }, 503);
-    }
+    const database = sources.database();
+    if (database.up) return ok({ status: 'ready' });
+    return ok({ status: 'unavailable', reason: database.code, since: database.since.toISOString() }, 503);
   });
 }

@@ -28,6 +28,7 @@ import { compareCursor } from './cursor.js';
 import { LogFeed } from './log-feed.js';
 import { logPage } from './log-page.js';
 import { type TailPolicy } from './tail.js';
+import { inTransaction } from './transaction.js';
 import { Wake } from './wake.js';
 
 export interface PostgresEventStoreOptions {
@@ -277,16 +278,12 @@ export class PostgresEventStore implements EventStore {
   }
 
   async commitCheckpoint(name: string, cursor: LogCursor, update?: (tx: Transaction) => Promise<void>): Promise<void> {
-    try {
-      await this.sql.begin(async (tx) => {
-        if (update) await update(tx as unknown as Transaction);
-        await tx`
-          insert into projection_checkpoints (name, tx_id, position) values (${name}, ${String(cursor.txId)}::text::xid8, ${cursor.position})
-          on conflict (name) do update set tx_id = excluded.tx_id, position = excluded.position, updated_at = now()`;
-      });
-    } catch (error) {
-      throw storeError(error, `committing checkpoint ${name}`);
-    }
+    await inTransaction(this.sql, `committing checkpoint ${name}`, async (tx) => {
+      if (update) await update(tx);
+      await tx`
+        insert into projection_checkpoints (name, tx_id, position) values (${name}, ${String(cursor.txId)}::text::xid8, ${cursor.position})
+        on conflict (name) do update set tx_id = excluded.tx_id, position = excluded.position, updated_at = now()`;
+    });
   }
 
   async close(): Promise<void> {

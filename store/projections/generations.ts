@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres';
+import { inTransaction } from '../postgres/transaction.js';
 import type { Transaction } from '../types.js';
 import { checkpointName, generationTable, type Projection } from './projection.js';
 
@@ -27,8 +28,7 @@ interface Row {
  * views in the same transaction (nodes starting at once create it once).
  */
 export async function ensureGenerations(sql: Sql, projection: Projection): Promise<Generations> {
-  return sql.begin(async (raw) => {
-    const tx = raw as unknown as Transaction;
+  return inTransaction(sql, `creating the generations of ${projection.name}`, async (tx) => {
     const created = await tx`
       insert into read_model_generations (projection, generation, version) values (${projection.name}, 1, ${projection.version})
       on conflict (projection) do nothing returning projection`;
@@ -52,8 +52,7 @@ export async function loadGenerations(sql: Sql, name: string): Promise<Generatio
  * version is discarded.
  */
 export async function claimBuild(sql: Sql, projection: Projection): Promise<{ generation: number; resumed: boolean }> {
-  return sql.begin(async (raw) => {
-    const tx = raw as unknown as Transaction;
+  return inTransaction(sql, `claiming a generation to rebuild ${projection.name}`, async (tx) => {
     const row = await lockRow(tx, projection.name, 'update');
     if (!row) throw new Error(`projection ${projection.name} has no generations yet: start it first`);
     if (row.building !== null && row.buildingVersion === projection.version) return { generation: row.building, resumed: true };
@@ -75,8 +74,7 @@ export async function claimBuild(sql: Sql, projection: Projection): Promise<{ ge
  * checkpoint go. Queries running meanwhile wait for the commit and then read the new tables.
  */
 export async function swapGenerations(sql: Sql, projection: Projection, generation: number): Promise<{ previous: number }> {
-  return sql.begin(async (raw) => {
-    const tx = raw as unknown as Transaction;
+  return inTransaction(sql, `swapping the generations of ${projection.name}`, async (tx) => {
     const row = await lockRow(tx, projection.name, 'update');
     if (!row || row.building !== generation) {
       throw new Error(`projection ${projection.name}: generation ${generation} is no longer being built`);

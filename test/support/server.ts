@@ -1,12 +1,13 @@
-import type { Clock } from '../../actors/runtime/index.js';
 import { loadConfig } from '../../server/config.js';
-import { startServer, type RunningServer } from '../../server/bootstrap.js';
+import { startServer, type RunningServer, type StartOptions } from '../../server/bootstrap.js';
 import { createLogger } from '../../server/log.js';
 import { dropSchema, postgresUrl, uniqueSchema } from './services.js';
 
 export interface TestServer {
   readonly url: string;
   readonly server: RunningServer;
+  /** The PostgreSQL schema its tables live in. */
+  readonly schema: string | undefined;
   /** Stops the server (and drops its schema on PostgreSQL). */
   close(): Promise<void>;
 }
@@ -18,7 +19,7 @@ export interface TestServer {
 export async function startTestServer(
   database: 'postgres' | 'pglite',
   env: Record<string, string> = {},
-  options: { clock?: Clock } = {},
+  options: StartOptions = {},
 ): Promise<TestServer> {
   const schema = database === 'postgres' ? uniqueSchema('e2e') : undefined;
   const config = loadConfig({
@@ -34,9 +35,11 @@ export async function startTestServer(
   return {
     url: `http://127.0.0.1:${server.port}`,
     server,
+    schema,
     async close() {
       await server.stop();
-      if (schema) await dropSchema(schema);
+      // A server on a database of the test's own (DATABASE_URL given) leaves it to the test.
+      if (schema && !env.DATABASE_URL) await dropSchema(schema);
     },
   };
 }
