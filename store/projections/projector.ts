@@ -179,6 +179,7 @@ export class Projector {
     for (const event of batch) {
       try {
         from = await this.applyBatch(from, [event]);
+        this.applied += 1;
       } catch (error) {
         if (isTransient(error) || causedBy(error, CheckpointMovedError) || causedBy(error, GenerationRetiredError)) throw error;
         const failures = this.suspect?.position === event.position ? this.suspect.failures + 1 : 1;
@@ -187,7 +188,6 @@ export class Projector {
         from = await this.park(from, event, error instanceof Error ? error : new Error(String(error)), failures);
       }
       this.cursor = from;
-      this.applied += 1;
     }
     return from;
   }
