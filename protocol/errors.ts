@@ -43,6 +43,8 @@ export const ErrorCode = {
   COMMAND_NOT_FOUND: 'COMMAND_NOT_FOUND',
   STREAM_NOT_FOUND: 'STREAM_NOT_FOUND',
   PROJECTION_NOT_FOUND: 'PROJECTION_NOT_FOUND',
+  PARKED_EVENT_NOT_FOUND: 'PARKED_EVENT_NOT_FOUND',
+  PARKED_EVENT_STILL_FAILS: 'PARKED_EVENT_STILL_FAILS',
   // process
   CONFIG_INVALID: 'CONFIG_INVALID',
   INTERNAL: 'INTERNAL',
@@ -129,6 +131,14 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
   COMMAND_NOT_FOUND: { status: 404, description: 'No command with this id was handled for this actor.' },
   STREAM_NOT_FOUND: { status: 404, description: 'The stream has no events.' },
   PROJECTION_NOT_FOUND: { status: 404, description: 'No projection has this name.' },
+  PARKED_EVENT_NOT_FOUND: {
+    status: 404,
+    description: 'The projection has no parked event with this id (it was retried, skipped, or its generation was replaced).',
+  },
+  PARKED_EVENT_STILL_FAILS: {
+    status: 409,
+    description: 'Retrying the parked event failed again; it stays parked, with the new error and one more attempt.',
+  },
   CONFIG_INVALID: { status: 500, description: 'An environment variable has a value the server cannot use.' },
   INTERNAL: { status: 500, description: 'An unexpected fault; it is logged with context.' },
   FRAME_INVALID: {

@@ -59,10 +59,18 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   const projections = new Projections(store.store, gameProjections, {
     onApplied: changes.applied,
     onError: (projection, generation, error) => log.warn({ err: error, projection, generation }, 'projection failed; retrying from its checkpoint'),
+    onParked: (projection, generation, event, error, attempts) => {
+      metrics.projectionEventParked(projection);
+      log.warn(
+        { err: error, projection, generation, position: event.position, streamId: event.streamId, version: event.version, type: event.type, attempts },
+        'projection could not apply an event: parked it and moved on (GET /v1/admin/projections/:name/parked)',
+      );
+    },
   });
   const metrics = new ServerMetrics(log, {
     runtime: () => runtime,
-    projections: async () => (await projections.status()).map((status) => ({ name: status.name, lagEvents: status.lag.events })),
+    projections: async () =>
+      (await projections.status()).map((status) => ({ name: status.name, lagEvents: status.lag.events, parkedEvents: status.parked.count })),
   });
   const bus = new InProcessBus((subject, error) => log.error({ err: error, subject }, 'bus handler failed'));
   runtime = new ActorRuntime(gameActorTypes, {

@@ -5,6 +5,8 @@ import type { Logger } from './log.js';
 export interface ProjectionLag {
   name: string;
   lagEvents: number;
+  /** Events of the served generation parked (not applied, moved past). */
+  parkedEvents: number;
 }
 
 /**
@@ -49,9 +51,19 @@ export class ServerMetrics {
   private readonly deadLetters = new Counter({ name: 'gamifier_dead_letters_total', help: 'Commands dead-lettered', labelNames: ['actor'], registers: [this.registry] });
   private readonly quarantines = new Counter({ name: 'gamifier_actor_quarantines_total', help: 'Actors quarantined after repeated crashes', labelNames: ['actor'], registers: [this.registry] });
   private readonly backgroundErrors = new Counter({ name: 'gamifier_background_errors_total', help: 'Failures off the critical path (snapshots, outbox, timers)', registers: [this.registry] });
+  private readonly parkings = new Counter({
+    name: 'gamifier_projection_events_parked_total',
+    help: 'Events this node parked because a projection could not apply them (it moved past them)',
+    labelNames: ['projection'],
+    registers: [this.registry],
+  });
+
+  /** The projections' status, read once per scrape for the gauges that show it. */
+  private scraped: Promise<ProjectionLag[]> | undefined;
 
   constructor(log: Logger, sources: { runtime: () => ActorRuntime | undefined; projections: () => Promise<ProjectionLag[]> }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'gamifier_' });
+    const projections = () => (this.scraped ??= sources.projections());
     new Gauge({
       name: 'gamifier_actors_active',
       help: 'Actors active on this node',
@@ -74,7 +86,16 @@ export class ServerMetrics {
       labelNames: ['projection'],
       registers: [this.registry],
       async collect() {
-        for (const { name, lagEvents } of await sources.projections()) this.set({ projection: name }, lagEvents);
+        for (const { name, lagEvents } of await projections()) this.set({ projection: name }, lagEvents);
+      },
+    });
+    new Gauge({
+      name: 'gamifier_projection_parked_events',
+      help: 'Events a projection could not apply and moved past, waiting for an operator to retry or skip them',
+      labelNames: ['projection'],
+      registers: [this.registry],
+      async collect() {
+        for (const { name, parkedEvents } of await projections()) this.set({ projection: name }, parkedEvents);
       },
     });
     this.runtimeMetrics = {
@@ -95,7 +116,16 @@ export class ServerMetrics {
     };
   }
 
-  text(): Promise<string> {
-    return this.registry.metrics();
+  /** A projector of this node parked an event. */
+  projectionEventParked(projection: string): void {
+    this.parkings.inc({ projection });
+  }
+
+  async text(): Promise<string> {
+    try {
+      return await this.registry.metrics();
+    } finally {
+      this.scraped = undefined;
+    }
   }
 }

@@ -12,7 +12,13 @@ function address(request: Request): string {
   return streamId;
 }
 
-/** Operator endpoints, all behind the admin token: streams, replay, snapshots, dead letters, cluster. */
+function parkedId(request: Request): number {
+  const id = Number(request.params.id);
+  if (!Number.isSafeInteger(id) || id < 1) throw new HttpError(ErrorCode.QUERY_INVALID, 'parked event ids are whole numbers');
+  return id;
+}
+
+/** Operator endpoints, all behind the admin token: streams, replay, snapshots, dead letters, projections, cluster. */
 export function mountAdmin(
   router: Router,
   deps: { runtime: ActorRuntime; store: EventStore; projections: Projections; auth: Auth; node: () => Record<string, unknown> },
@@ -97,7 +103,44 @@ export function mountAdmin(
 
   router.get(
     '/v1/admin/projections',
-    admin(async () => ok({ projections: await deps.projections.status() })),
+    admin(async () => {
+      const statuses = await deps.projections.status();
+      const projections = statuses.map((status) => ({ ...status, parked: { ...status.parked, list: `/v1/admin/projections/${status.name}/parked` } }));
+      return ok({ projections });
+    }),
+  );
+
+  router.get(
+    '/v1/admin/projections/:name/parked',
+    admin(async (request) => {
+      const status = request.query.get('status') ?? 'parked';
+      if (status !== 'parked' && status !== 'skipped') throw new HttpError(ErrorCode.QUERY_INVALID, 'status is parked or skipped');
+      const generation = request.query.has('generation') ? queryInt(request, 'generation', 1, 1, 2_147_483_647) : undefined;
+      const parked = await deps.projections.parked(request.params.name!, {
+        status,
+        limit: queryInt(request, 'limit', 100, 1, 1_000),
+        afterId: queryInt(request, 'after', 0, 0, Number.MAX_SAFE_INTEGER),
+        ...(generation === undefined ? {} : { generation }),
+      });
+      return ok({ parked });
+    }),
+  );
+
+  router.post(
+    '/v1/admin/projections/:name/parked/:id/retry',
+    admin(async (request) => {
+      const id = parkedId(request);
+      const outcome = await deps.projections.retryParked(request.params.name!, id);
+      if (!outcome.applied) {
+        throw new HttpError(ErrorCode.PARKED_EVENT_STILL_FAILS, `parked event ${id} failed again: ${outcome.parked.error}`, { parked: outcome.parked });
+      }
+      return ok({ retried: id, applied: true });
+    }),
+  );
+
+  router.post(
+    '/v1/admin/projections/:name/parked/:id/skip',
+    admin(async (request) => ok({ skipped: await deps.projections.skipParked(request.params.name!, parkedId(request)) })),
   );
 
   router.post(

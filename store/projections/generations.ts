@@ -1,6 +1,7 @@
 import type { Sql } from 'postgres';
 import { inTransaction } from '../postgres/transaction.js';
 import type { Transaction } from '../types.js';
+import { dropParked } from './parked.js';
 import { checkpointName, generationTable, type Projection } from './projection.js';
 
 /** A projection's row of `read_model_generations`. */
@@ -70,8 +71,9 @@ export async function claimBuild(sql: Sql, projection: Projection): Promise<{ ge
 
 /**
  * Makes the rebuilt generation the one queries read, in one transaction: the views point at its
- * tables, its checkpoint becomes the projection's, and the old generation's tables and
- * checkpoint go. Queries running meanwhile wait for the commit and then read the new tables.
+ * tables, its checkpoint becomes the projection's, and the old generation's tables, checkpoint
+ * and parked events go (the rebuild tried each of those events again: the ones that still fail
+ * are parked in the new generation). Queries running meanwhile wait for the commit and then read the new tables.
  */
 export async function swapGenerations(sql: Sql, projection: Projection, generation: number): Promise<{ previous: number }> {
   return inTransaction(sql, `swapping the generations of ${projection.name}`, async (tx) => {
@@ -115,6 +117,7 @@ async function pointViews(tx: Transaction, projection: Projection, generation: n
 async function dropGeneration(tx: Transaction, projection: Projection, generation: number): Promise<void> {
   for (const table of projection.tables) await tx.unsafe(`drop table if exists ${generationTable(table.name, generation)}`);
   await tx`delete from projection_checkpoints where name = ${checkpointName(projection.name, generation)}`;
+  await dropParked(tx, projection.name, generation);
 }
 
 function fromRow(row: Row): Generations {

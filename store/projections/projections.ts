@@ -3,9 +3,11 @@ import { ErrorCode, GamifierError } from '../../protocol/errors.js';
 import type { EventStore, RecordedEvent } from '../types.js';
 import { claimBuild, ensureGenerations, loadGenerations, swapGenerations } from './generations.js';
 import { measureLag } from './lag.js';
+import { countParked, listParked, skipParked, type ParkedEvent } from './parked.js';
 import { checkpointName, checkProjections, type Projection } from './projection.js';
 import { defaultProjectorSettings, Projector, type ProjectorSettings } from './projector.js';
-import { errorStatus, lagStatus, type ProjectionStatus, type RebuildStatus } from './status.js';
+import { retryParked, type RetryOutcome } from './retry-parked.js';
+import { errorStatus, lagStatus, parkedShown, type ProjectionStatus, type RebuildStatus } from './status.js';
 
 export class ProjectionNotFoundError extends GamifierError {
   constructor(readonly projection: string) {
@@ -43,6 +45,8 @@ export interface ProjectionsOptions {
   onError?(projection: string, generation: number, error: Error): void;
   /** A batch committed to a served read model (not to a rebuild's new generation). */
   onApplied?(projection: string, batch: readonly RecordedEvent[]): void;
+  /** A projector of this node parked an event (of the served generation or of a rebuild's). */
+  onParked?(projection: string, generation: number, event: RecordedEvent, error: Error, attempts: number): void;
 }
 
 interface Build {
@@ -145,6 +149,10 @@ export class Projections {
       const checkpoint = await this.store.loadCheckpoint(checkpointName(projection.name, generation));
       const lag = await measureLag(this.store.sql, checkpoint, projection.eventTypes);
       const live = entry.live?.generation === generation ? entry.live.snapshot() : undefined;
+      const parked = {
+        count: await countParked(this.store.sql, projection.name, generation),
+        events: await listParked(this.store.sql, projection.name, { generation, limit: parkedShown }),
+      };
       const status: ProjectionStatus = {
         name: projection.name,
         version: projection.version,
@@ -154,6 +162,7 @@ export class Projections {
         checkpoint,
         lag: lagStatus(lag),
         appliedEvents: live?.applied ?? 0,
+        parked,
       };
       if (live?.failure) status.error = errorStatus(live.failure);
       if (entry.build) {
@@ -241,9 +250,45 @@ export class Projections {
       lag: lagStatus(lag),
       progress: lag.progress,
       appliedEvents: snapshot.applied,
+      parked: await countParked(this.store.sql, projector.projection.name, projector.generation),
     };
     if (snapshot.failure) status.error = errorStatus(snapshot.failure);
     return status;
+  }
+
+  /**
+   * The events of a projection that its projectors parked (all generations unless one is
+   * given), or with `status: 'skipped'` the record of those an operator skipped; in log order,
+   * a page at a time (`afterId`: the last id of the previous page).
+   */
+  async parked(name: string, options: { generation?: number; status?: 'parked' | 'skipped'; limit?: number; afterId?: number } = {}): Promise<ParkedEvent[]> {
+    const entry = this.entry(name);
+    return listParked(this.store.sql, entry.projection.name, options);
+  }
+
+  /**
+   * Applies a parked event again, on its own (see `retryParked`): on success it leaves the
+   * parked list and the served read model's watchers hear of it; otherwise it stays parked.
+   *
+   * @example
+   * const outcome = await projections.retryParked('leaderboard', 4);   // { applied: false, error, parked: {…, attempts: 4} }
+   */
+  async retryParked(name: string, id: number): Promise<RetryOutcome> {
+    const entry = this.entry(name);
+    const outcome = await retryParked(this.store, entry.projection, id);
+    if (outcome.applied && outcome.parked.generation === entry.generation) this.options.onApplied?.(name, [outcome.event]);
+    return outcome;
+  }
+
+  /** Discards a parked event for good; it stays listed with `status: 'skipped'`. */
+  async skipParked(name: string, id: number): Promise<ParkedEvent> {
+    return skipParked(this.store.sql, this.entry(name).projection.name, id);
+  }
+
+  private entry(name: string): Entry {
+    const entry = this.entries.get(name);
+    if (!entry) throw new ProjectionNotFoundError(name);
+    return entry;
   }
 
   private startLive(entry: Entry): void {
@@ -255,6 +300,7 @@ export class Projections {
     return new Projector(this.store, entry.projection, generation, this.settings, {
       onError: (name, gen, error) => this.options.onError?.(name, gen, error),
       onRetired: (projector) => void (entry.live === projector && this.follow(entry)),
+      onParked: (...parked) => this.options.onParked?.(...parked),
       onApplied: (name, batch) => {
         if (generation === entry.generation) this.options.onApplied?.(name, batch);
       },

@@ -1,7 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { compareCursor } from '../postgres/cursor.js';
 import type { EventStore, LogCursor, RecordedEvent } from '../types.js';
+import { faultText, isTransient } from './faults.js';
 import { causedBy, CheckpointMovedError, fenceBatch, GenerationRetiredError } from './fencing.js';
+import { parkEvent } from './parked.js';
 import { checkpointName, tableNames, type Projection } from './projection.js';
 
 export interface ProjectorSettings {
@@ -10,9 +12,14 @@ export interface ProjectorSettings {
   /** First retry delay after a failed batch; it doubles per failure up to `retryMaxMs`. */
   retryBaseMs: number;
   retryMaxMs: number;
+  /**
+   * How many times an event must fail applied on its own (see `Projector`) before it is parked
+   * and the projector moves past it; 0 never parks (the projector retries it until it applies).
+   */
+  parkAfter: number;
 }
 
-export const defaultProjectorSettings: ProjectorSettings = { batchSize: 500, retryBaseMs: 100, retryMaxMs: 30_000 };
+export const defaultProjectorSettings: ProjectorSettings = { batchSize: 500, retryBaseMs: 100, retryMaxMs: 30_000, parkAfter: 3 };
 
 export interface ProjectorFailure {
   error: Error;
@@ -30,15 +37,25 @@ export interface ProjectorHooks {
    * or by another of its generation that got there first (another node's).
    */
   onApplied?(projection: string, batch: readonly RecordedEvent[]): void;
+  /** This projector parked `event` after it failed `attempts` times on its own. */
+  onParked?(projection: string, generation: number, event: RecordedEvent, error: Error, attempts: number): void;
 }
 
 /**
  * Follows the global log for one generation of one projection: from its checkpoint it tails the
  * log for the projection's event types and applies each batch in the transaction that moves the
- * checkpoint, so a batch lands exactly once. A failed batch is retried, with backoff, from the
- * checkpoint — nothing is skipped, and the projector stays stuck on a bad event until it
- * applies. Several projectors of one generation may run (on several nodes): the fence in each
- * transaction lets only one apply a given batch.
+ * checkpoint, so a batch lands exactly once. Several projectors of one generation may run (on
+ * several nodes): the fence in each transaction lets only one apply a given batch.
+ *
+ * A failed batch rolls back whole and is retried, with backoff, from the checkpoint. What
+ * happens next depends on the failure (`isTransient`):
+ * - the database's (unreachable, a deadlock, a timeout…): the batch is retried as it is until
+ *   it applies, however long that takes; nothing is parked;
+ * - any other: the retry applies the batch's events one at a time, each in its own transaction
+ *   with the checkpoint, so the events before the failing one land (once each). The failing
+ *   event is retried on its own, with backoff; when it has failed `parkAfter` times on its own,
+ *   it is parked (`parked_events`) in the transaction that moves the checkpoint past it, and
+ *   the projector goes on with the events after it.
  */
 export class Projector {
   readonly checkpoint: string;
@@ -51,6 +68,10 @@ export class Projector {
   private retired = false;
   /** The last batch another projector applied first. */
   private lost: RecordedEvent[] | undefined;
+  /** The last batch failed, not for the database's sake: apply the next one event by event. */
+  private isolating = false;
+  /** The event that failed on its own, and how many times in a row. */
+  private suspect: { position: number; failures: number } | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -94,9 +115,14 @@ export class Projector {
         this.lost = undefined;
         this.cursor = from;
         for await (const batch of this.store.tail(from, { types: this.projection.eventTypes, limit: this.settings.batchSize, signal })) {
-          from = await this.applyBatch(from, batch);
+          if (this.isolating) {
+            from = await this.applyOneByOne(from, batch);
+            this.isolating = false;
+          } else {
+            from = await this.applyBatch(from, batch);
+            this.applied += batch.length;
+          }
           this.cursor = from;
-          this.applied += batch.length;
           if (batch.length < this.settings.batchSize) this.reachedHead = true;
           failures = 0;
           this.failure = undefined;
@@ -116,6 +142,7 @@ export class Projector {
           continue;
         }
         failures += 1;
+        if (this.settings.parkAfter > 0 && !isTransient(error)) this.isolating = true;
         this.failure = { error, attempts: failures, since: this.failure?.since ?? new Date() };
         this.hooks.onError?.(this.projection.name, this.generation, error);
         const wait = Math.min(this.settings.retryBaseMs * 2 ** (failures - 1), this.settings.retryMaxMs);
@@ -140,6 +167,41 @@ export class Projector {
       throw error;
     }
     this.hooks.onApplied?.(this.projection.name, batch);
+    return next;
+  }
+
+  /**
+   * Applies a batch that failed as a whole one event at a time, each in its own transaction with
+   * the checkpoint. An event that fails (not for the database's sake) throws, after the events
+   * before it have committed, until it has failed `parkAfter` times in a row: then it is parked.
+   */
+  private async applyOneByOne(from: LogCursor, batch: readonly RecordedEvent[]): Promise<LogCursor> {
+    for (const event of batch) {
+      try {
+        from = await this.applyBatch(from, [event]);
+        this.applied += 1;
+      } catch (error) {
+        if (isTransient(error) || causedBy(error, CheckpointMovedError) || causedBy(error, GenerationRetiredError)) throw error;
+        const failures = this.suspect?.position === event.position ? this.suspect.failures + 1 : 1;
+        this.suspect = { position: event.position, failures };
+        if (failures < this.settings.parkAfter) throw error;
+        from = await this.park(from, event, error instanceof Error ? error : new Error(String(error)), failures);
+      }
+      this.cursor = from;
+    }
+    return from;
+  }
+
+  /** Moves the checkpoint past `event`, recording it as parked in the same transaction. */
+  private async park(from: LogCursor, event: RecordedEvent, error: Error, attempts: number): Promise<LogCursor> {
+    const next = { txId: event.txId, position: event.position };
+    const { name } = this.projection;
+    await this.store.commitCheckpoint(this.checkpoint, next, async (tx) => {
+      await fenceBatch(tx, { projection: name, generation: this.generation, checkpoint: this.checkpoint, from });
+      await parkEvent(tx, { projection: name, generation: this.generation, event, error: faultText(error), attempts });
+    });
+    this.suspect = undefined;
+    this.hooks.onParked?.(name, this.generation, event, error, attempts);
     return next;
   }
 

@@ -1,9 +1,11 @@
 import type { LogCursor } from '../types.js';
 import type { Lag } from './lag.js';
+import type { ParkedEvent } from './parked.js';
 import type { ProjectorFailure } from './projector.js';
 
 /**
- * - `catching-up`: applying a backlog; `live`: has reached the head of the log and follows it;
+ * - `catching-up`: applying a backlog; `live`: has reached the head of the log and follows it
+ *   (events it parked do not change that: see `parked`);
  * - `rebuilding`: a new generation is being filled (the current one still serves, see `rebuild`);
  * - `failed`: the last batch failed and is being retried (see `error`); `stopped`: not running here.
  */
@@ -35,8 +37,20 @@ export interface RebuildStatus {
   progress: number;
   /** Events applied into the new generation by this node. */
   appliedEvents: number;
+  /** Events parked in the new generation. */
+  parked: number;
   error?: ProjectionError;
 }
+
+/** The events a generation's projector could not apply and moved past. */
+export interface ParkedStatus {
+  count: number;
+  /** The first of them in log order (at most `parkedShown`); list them all with `Projections.parked`. */
+  events: ParkedEvent[];
+}
+
+/** How many parked events a status shows. */
+export const parkedShown = 10;
 
 /**
  * One projection as an operator sees it.
@@ -58,6 +72,8 @@ export interface ProjectionStatus {
   lag: ProjectionLagStatus;
   /** Events applied by this node's live projector since it started. */
   appliedEvents: number;
+  /** Events of the served generation that could not be applied and were moved past. */
+  parked: ParkedStatus;
   error?: ProjectionError;
   rebuild?: RebuildStatus;
 }

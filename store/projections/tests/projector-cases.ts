@@ -5,6 +5,7 @@ import { compareCursor } from '../../postgres/cursor.js';
 import { LOG_START } from '../../types.js';
 import { gameProjections, leaderboardProjection, type Projection, type Projections } from '../index.js';
 import { foldLeaderboard, foldNutritionDays, logVisible, readLog, settled } from './expected.js';
+import { counterProjection, raiseDatabaseFault } from './counter.js';
 import { challenge, player, totals } from './game-writer.js';
 import type { Harness } from './suite.js';
 
@@ -15,23 +16,6 @@ const failedWith = (projections: Projections, name: string, attempts = 1) =>
     return status.state === 'failed' && status.error!.attempts >= attempts ? status : undefined;
   }, 20_000, `${name} failing`);
 
-/** A small read model for the failure cases: one row per event it applied. */
-function counterProjection(poisoned: () => boolean): Projection<{ ids(): Promise<string[]> }> {
-  return {
-    name: 'test_counter',
-    version: 1,
-    eventTypes: ['test.counter.bumped'],
-    tables: [{ name: 'rm_test_counter', ddl: (t) => `create table ${t} (event_id text primary key)` }],
-    async apply(tx, events, tables) {
-      for (const event of events) {
-        await tx.unsafe(`insert into ${tables.rm_test_counter} values ($1)`, [event.id]);
-        if ((event.data as { poison?: boolean }).poison && poisoned()) throw new Error('cannot digest poison');
-      }
-    },
-    queries: (sql) => ({ ids: async () => (await sql.unsafe<{ event_id: string }[]>('select event_id from rm_test_counter order by event_id')).map((r) => r.event_id) }),
-  };
-}
-
 async function seedPlayers(h: Harness, players: number, rounds: number): Promise<void> {
   for (let p = 0; p < players; p++) await h.writer.user(`p${p}`, player.registered(`p${p}`, `Player ${p}`, p % 2 ? 'Asia/Tokyo' : 'America/Chicago'));
   for (let r = 0; r < rounds; r++) {
@@ -40,9 +24,9 @@ async function seedPlayers(h: Harness, players: number, rounds: number): Promise
 }
 
 export function projectorCases(h: Harness): void {
-  it('leaves the read model and the checkpoint unchanged when apply fails, and retries until it succeeds', async () => {
+  it('leaves the read model and the checkpoint unchanged while the database fails a batch, retries until it applies, and parks nothing', async () => {
     let poisoned = true;
-    const counter = counterProjection(() => poisoned);
+    const counter = counterProjection(() => (poisoned ? 'transient' : 'none'));
     const projections = h.projections([counter]);
     await projections.start();
     const bump = (data: Record<string, unknown> = {}) => h.opened.store.append(`test/${randomUUID()}`, 'any', [{ id: randomUUID(), type: 'test.counter.bumped', data }]);
@@ -57,15 +41,19 @@ export function projectorCases(h: Harness): void {
     await bump({ poison: true });
     await bump();
     await logVisible(h.opened.sql);
-    const failed = await failedWith(projections, 'test_counter', 2);
-    expect(failed.error!.message).toContain('cannot digest poison');
+    // More failures than it takes to park an event that fails on its own: the database's are never the event's.
+    const failed = await failedWith(projections, 'test_counter', 5);
+    expect(failed.error!.message).toContain('deadlock, as far as you know');
+    expect(failed.parked.count).toBe(0);
     expect(failed.lag.events).toBe(2);
     expect(await queries.ids()).toEqual(before);
     expect(await h.opened.store.loadCheckpoint('projection.test_counter.g1')).toEqual(checkpoint);
 
     poisoned = false;
-    await settled(projections, h.opened.sql);
+    const [live] = await settled(projections, h.opened.sql);
     expect(await queries.ids()).toHaveLength(4);
+    expect(live!.parked).toEqual({ count: 0, events: [] });
+    expect(await projections.parked('test_counter')).toEqual([]);
   });
 
   it('resumes from its checkpoint after a restart without counting anything twice, even with two nodes at once', async () => {
@@ -74,7 +62,8 @@ export function projectorCases(h: Harness): void {
     const crashing: Projection = {
       ...leaderboardProjection,
       async apply(tx, events, tables) {
-        if (++batches > 3) throw new Error('node lost');
+        // The database going away: the batch is retried, not searched for a bad event.
+        if (++batches > 3) await raiseDatabaseFault(tx, 'node lost', '57P01');
         await leaderboardProjection.apply(tx, events, tables);
       },
     };
@@ -103,7 +92,7 @@ export function projectorCases(h: Harness): void {
     // it. Each node's watchers read the shared read model, so each must hear of every batch.
     const heard = { a: new Set<string>(), b: new Set<string>() };
     const node = (ids: Set<string>) =>
-      h.projections([counterProjection(() => false)], { onApplied: (_name, batch) => batch.forEach((event) => ids.add(event.id)) });
+      h.projections([counterProjection(() => 'none')], { onApplied: (_name, batch) => batch.forEach((event) => ids.add(event.id)) });
     const [nodeA, nodeB] = [node(heard.a), node(heard.b)];
     await Promise.all([nodeA.start(), nodeB.start()]);
     const ids: string[] = [];
@@ -124,12 +113,13 @@ export function projectorCases(h: Harness): void {
     await seedPlayers(h, 8, 3);
     await h.writer.user('p0', player.friendAdded('p1'), player.friendAdded('p2'));
     await h.writer.challenge('c1', challenge.created({ challengeId: 'c1', startsAt: Date.parse(`${day}T00:00:00Z`) }), challenge.opened(), challenge.joined('p1', 1));
-    // The new generation's batches fail until released: the rebuild is observable, and retried.
+    // The new generation's batches fail until released (as if waiting for a lock, a fault of the
+    // database that parks nothing): the rebuild is observable, and retried.
     let holdRebuild = true;
     const held = gameProjections.map((projection): Projection => ({
       ...projection,
       async apply(tx, events, tables) {
-        if (holdRebuild && Object.values(tables).some((table) => table.endsWith('__g2'))) throw new Error('rebuild held');
+        if (holdRebuild && Object.values(tables).some((table) => table.endsWith('__g2'))) await raiseDatabaseFault(tx, 'rebuild held', '55P03');
         await projection.apply(tx, events, tables);
       },
     }));

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { OpenStore } from '../../open.js';
 import { gameProjections, Projections, readModelQueries, type Projection, type ProjectionsOptions, type ReadModelQueries } from '../index.js';
 import { GameWriter } from './game-writer.js';
+import { parkingCases } from './parking-cases.js';
 import { projectorCases } from './projector-cases.js';
 import { readModelCases } from './read-model-cases.js';
 
@@ -42,5 +43,6 @@ export function projectionsSuite(name: string, target: ProjectionsTarget): void 
 
     describe('read models', () => readModelCases(harness));
     describe('projector', () => projectorCases(harness));
+    describe('parked events', () => parkingCases(harness));
   });
 }
