@@ -1,5 +1,6 @@
 import { challengeActorType } from '../actors/challenge/index.js';
-import { ActorRuntime, type Clock } from '../actors/runtime/index.js';
+import { ActorRuntime, systemClock, type Clock } from '../actors/runtime/index.js';
+import { defaultLimits } from '../protocol/frames.js';
 import { userActorType } from '../actors/user/index.js';
 import { gameProjections, openStore, Projections, readModelQueries, type OpenStore } from '../store/index.js';
 import { Auth } from './auth.js';
@@ -14,7 +15,7 @@ import { listen, type Listening } from './listen.js';
 import type { Logger } from './log.js';
 import { ServerMetrics } from './metrics.js';
 import { ReadModelChanges } from './read-model-changes.js';
-import { CoalescedTopicSource, committedEventPublisher, feedTopic, leaderboardTopic, type Gateway, type GatewayDeps } from './gateway/index.js';
+import { CoalescedTopicSource, committedEventPublisher, feedTopic, leaderboardTopic, RateBudgets, type Gateway, type GatewayDeps } from './gateway/index.js';
 import { InProcessBus } from '../bus/index.js';
 
 /** The game's actor types, in one place. */
@@ -51,8 +52,10 @@ export async function startServer(config: Config, log: Logger, options: { clock?
     onApplied: changes.applied,
     onError: (projection, generation, error) => log.warn({ err: error, projection, generation }, 'projection failed; retrying from its checkpoint'),
   });
+  let gateway: Gateway | undefined;
   const metrics = new ServerMetrics(log, {
     runtime: () => runtime,
+    connections: () => gateway?.stats().connections ?? 0,
     projections: async () => (await projections.status()).map((status) => ({ name: status.name, lagEvents: status.lag.events })),
   });
   const bus = new InProcessBus((subject, error) => log.error({ err: error, subject }, 'bus handler failed'));
@@ -65,7 +68,10 @@ export async function startServer(config: Config, log: Logger, options: { clock?
   });
   runtime.start();
   await projections.start();
-  const auth = new Auth(config.jwtSecret, config.adminToken);
+  const clock = options.clock ?? systemClock;
+  const auth = new Auth(config.jwtSecret, config.adminToken, { maxTtlSeconds: config.tokenMaxTtlSeconds, clock });
+  // One budget per player, drawn on by their WebSocket frames and their HTTP commands alike.
+  const budgets = new RateBudgets(defaultLimits.ratePerSec, defaultLimits.burst);
   if (config.mode === 'development') {
     log.warn({ adminToken: config.adminToken }, 'development mode: dev tokens are on and the default secrets are in use');
   }
@@ -87,7 +93,7 @@ export async function startServer(config: Config, log: Logger, options: { clock?
   );
   router.get('/metrics', async () => ({ status: 200, body: await metrics.text(), contentType: metrics.registry.contentType }));
   if (config.mode === 'development') mountDevToken(router, auth);
-  mountCommands(router, { runtime, store: store.store, auth });
+  mountCommands(router, { runtime, store: store.store, auth, budgets, clock });
   mountReads(router, { queries, auth });
   mountAdmin(router, { runtime, store: store.store, projections, auth, node });
 
@@ -98,13 +104,15 @@ export async function startServer(config: Config, log: Logger, options: { clock?
     auth,
     node: config.nodeName,
     log,
+    clock,
+    budgets,
+    onRefused: (cap) => metrics.connectionRefused(cap),
     sources: {
       leaderboard: new CoalescedTopicSource(leaderboardTopic(queries.leaderboard, changes.onLeaderboard), { intervalMs: 50 }),
       feed: new CoalescedTopicSource(feedTopic(queries.feed, changes.onFeed), { intervalMs: 50 }),
     },
   };
   let listening: Listening;
-  let gateway: Gateway;
   try {
     ({ listening, gateway } = await listen(config, router, gatewayDeps, log));
   } catch (error) {

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { ErrorCode, GamifierError } from '../protocol/errors.js';
+import { connectionsWithin, openFileLimit } from './file-limit.js';
 
 /** Everything the process reads from its environment, parsed once at start. */
 export interface Config {
@@ -32,6 +33,14 @@ export interface Config {
   snapshotEvery: number;
   /** WebSocket (and HTTP) server: uWebSockets.js, or node:http with `ws`. */
   websocket: 'uws' | 'ws';
+  /** Player tokens must expire, at most this long after they were issued. */
+  tokenMaxTtlSeconds: number;
+  /** WebSocket connections this node holds at most (kept below the open-file limit)… */
+  maxConnections: number;
+  /** …one player at most… */
+  maxConnectionsPerPlayer: number;
+  /** …and one remote address at most (0: no cap, e.g. behind a proxy every client has its address). */
+  maxConnectionsPerAddress: number;
 }
 
 export const developmentSecrets = {
@@ -84,10 +93,21 @@ function schemaName(env: Env): string | undefined {
   return raw;
 }
 
+/** Connections per node: at most what the open-file limit leaves after the reserve (server/file-limit.ts). */
+function maxConnections(env: Env, fileLimit: number | undefined): number {
+  const ceiling = fileLimit === undefined ? 1_000_000 : connectionsWithin(fileLimit);
+  const fallback = Math.min(100_000, ceiling);
+  const value = integer(env, 'MAX_CONNECTIONS', fallback, 1, 1_000_000);
+  if (value > ceiling) {
+    throw new ConfigInvalidError('MAX_CONNECTIONS', String(value), `at most ${ceiling}: the open-file limit (ulimit -n) is ${fileLimit}; raise it first`);
+  }
+  return value;
+}
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Reads the configuration; throws `CONFIG_INVALID` naming the variable at fault. */
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(env: Env = process.env, fileLimit: number | undefined = openFileLimit()): Config {
   const logLevel = env.LOG_LEVEL || 'info';
   if (!(logLevels as readonly string[]).includes(logLevel)) {
     throw new ConfigInvalidError('LOG_LEVEL', logLevel, logLevels.join(' | '));
@@ -114,6 +134,10 @@ export function loadConfig(env: Env = process.env): Config {
     actorMaxActive: integer(env, 'ACTOR_MAX_ACTIVE', 200_000, 100, 10_000_000),
     snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 100, 1, 1_000_000),
     websocket: websocketServer(env),
+    tokenMaxTtlSeconds: integer(env, 'TOKEN_MAX_TTL_SECONDS', 86_400, 60, 30 * 86_400),
+    maxConnections: maxConnections(env, fileLimit),
+    maxConnectionsPerPlayer: integer(env, 'MAX_CONNECTIONS_PER_PLAYER', 10, 1, 10_000),
+    maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', 1_000, 0, 1_000_000),
     host: env.HOST || '0.0.0.0',
     port: integer(env, 'PORT', 8080, 0, 65_535),
     databaseUrl,

@@ -49,8 +49,17 @@ export class ServerMetrics {
   private readonly deadLetters = new Counter({ name: 'gamifier_dead_letters_total', help: 'Commands dead-lettered', labelNames: ['actor'], registers: [this.registry] });
   private readonly quarantines = new Counter({ name: 'gamifier_actor_quarantines_total', help: 'Actors quarantined after repeated crashes', labelNames: ['actor'], registers: [this.registry] });
   private readonly backgroundErrors = new Counter({ name: 'gamifier_background_errors_total', help: 'Failures off the critical path (snapshots, outbox, timers)', registers: [this.registry] });
+  private readonly refusedConnections = new Counter({
+    name: 'gamifier_connections_refused_total',
+    help: 'WebSocket connections turned away at a cap: node (MAX_CONNECTIONS), address, player',
+    labelNames: ['cap'],
+    registers: [this.registry],
+  });
 
-  constructor(log: Logger, sources: { runtime: () => ActorRuntime | undefined; projections: () => Promise<ProjectionLag[]> }) {
+  constructor(
+    log: Logger,
+    sources: { runtime: () => ActorRuntime | undefined; projections: () => Promise<ProjectionLag[]>; connections?: () => number },
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'gamifier_' });
     new Gauge({
       name: 'gamifier_actors_active',
@@ -58,6 +67,14 @@ export class ServerMetrics {
       registers: [this.registry],
       collect() {
         this.set(sources.runtime()?.stats().active ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'gamifier_websocket_connections',
+      help: 'WebSocket connections this node holds (counted against MAX_CONNECTIONS)',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.connections?.() ?? 0);
       },
     });
     new Gauge({
@@ -93,6 +110,11 @@ export class ServerMetrics {
         log.warn({ err: error, what }, 'background work failed');
       },
     };
+  }
+
+  /** A WebSocket connection was turned away at a cap. */
+  connectionRefused(cap: 'node' | 'address' | 'player'): void {
+    this.refusedConnections.inc({ cap });
   }
 
   text(): Promise<string> {
