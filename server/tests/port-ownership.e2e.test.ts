@@ -51,7 +51,10 @@ describe('gamifier start on a port in use', () => {
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // A server that did start (the bug) is stopped, not left behind.
+    const stop = setTimeout(() => child.kill('SIGTERM'), 40_000);
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    clearTimeout(stop);
     expect(code).not.toBe(0);
     expect(stderr).toContain('[PORT_IN_USE]');
   }, 60_000);
