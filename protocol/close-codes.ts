@@ -21,6 +21,9 @@ export const CloseCode = {
   RATE_LIMIT_ABUSE: 4003,
   TOO_MANY_BAD_FRAMES: 4004,
   IDLE_TIMEOUT: 4005,
+  PLAYER_CONNECTION_LIMIT: 4006,
+  ADDRESS_CONNECTION_LIMIT: 4007,
+  NODE_CONNECTION_LIMIT: 4008,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
@@ -80,6 +83,22 @@ export const closeCatalog: { readonly [K in CloseCode]: CloseCodeInfo } = {
   4004: { description: 'Too many bad frames: the client sent too many frames the server refused.', reconnect: true, sentByServer: true },
   4005: {
     description: 'Idle timeout: nothing arrived for `limits.idleTimeoutMs` (send `ping` to keep a quiet connection open).',
+    reconnect: true,
+    sentByServer: true,
+  },
+  // Not reconnecting: the player's other connections are alive, and another attempt meets the same cap.
+  4006: {
+    description: 'The player already has the most connections a player may hold open (MAX_CONNECTIONS_PER_PLAYER); close one first.',
+    reconnect: false,
+    sentByServer: true,
+  },
+  4007: {
+    description: "The client's address already has the most connections an address may hold open (MAX_CONNECTIONS_PER_ADDRESS); reconnect later.",
+    reconnect: true,
+    sentByServer: true,
+  },
+  4008: {
+    description: 'The node is at its connection cap (MAX_CONNECTIONS); reconnect (the load balancer may send you elsewhere).',
     reconnect: true,
     sentByServer: true,
   },

@@ -48,6 +48,7 @@ export const ErrorCode = {
   // process
   CONFIG_INVALID: 'CONFIG_INVALID',
   INTERNAL: 'INTERNAL',
+  PORT_IN_USE: 'PORT_IN_USE',
   // realtime
   FRAME_INVALID: 'FRAME_INVALID',
   FRAME_UNKNOWN: 'FRAME_UNKNOWN',
@@ -59,6 +60,8 @@ export const ErrorCode = {
   SUBSCRIPTION_LIMIT: 'SUBSCRIPTION_LIMIT',
   COMMAND_TIMEOUT: 'COMMAND_TIMEOUT',
   CONNECTION_CLOSED: 'CONNECTION_CLOSED',
+  CONNECTION_LIMIT: 'CONNECTION_LIMIT',
+  NODE_FULL: 'NODE_FULL',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -141,6 +144,10 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
   },
   CONFIG_INVALID: { status: 500, description: 'An environment variable has a value the server cannot use.' },
   INTERNAL: { status: 500, description: 'An unexpected fault; it is logged with context.' },
+  PORT_IN_USE: {
+    status: 500,
+    description: 'The server cannot listen on HOST:PORT: another process holds the port (or it is not allowed); the server does not start.',
+  },
   FRAME_INVALID: {
     status: 400,
     description: 'A WebSocket frame could not be decoded, is not an object with a known shape, or came out of order (a second hello).',
@@ -149,7 +156,7 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
   FRAME_TOO_LARGE: { status: 413, description: 'The frame is larger than `limits.maxFrameBytes` of the welcome.' },
   RATE_LIMITED: {
     status: 429,
-    description: 'The connection sent frames faster than its rate limit; the frame was dropped, send it again later.',
+    description: "The player sent frames or commands faster than the player's rate limit (one budget over all of their connections and POST /v1/commands); send it again later.",
   },
   TOPIC_INVALID: {
     status: 400,
@@ -169,6 +176,11 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
     status: 503,
     description: 'The client was closed (or refused for good) before the answer came; a command may have been applied.',
   },
+  CONNECTION_LIMIT: {
+    status: 429,
+    description: 'The player, or the address, already holds the most WebSocket connections it may; close one, or try later.',
+  },
+  NODE_FULL: { status: 503, description: 'The node holds as many WebSocket connections as it may; connect again later or to another node.' },
 };
 
 /** Base of every error the project raises on purpose: a stable code plus the cause. */

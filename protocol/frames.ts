@@ -88,6 +88,8 @@ export const WelcomeFrame = Type.Object({
   node: Type.String(),
   serverTime: Count,
   limits: Limits,
+  /** When the token expires (epoch ms): the session is closed 1008 then, unless a `hello` with a fresh token came first. */
+  expiresAt: Type.Optional(Count),
 });
 export const AckFrame = Type.Object({ t: Type.Literal('ack'), id: Type.String(), version: Count, duplicate: Type.Boolean() });
 export const ErrFrame = Type.Object({

@@ -1,5 +1,6 @@
 import { challengeActorType } from '../actors/challenge/index.js';
-import { ActorRuntime, type Clock } from '../actors/runtime/index.js';
+import { ActorRuntime, systemClock, type Clock } from '../actors/runtime/index.js';
+import { defaultLimits } from '../protocol/frames.js';
 import { userActorType } from '../actors/user/index.js';
 import { gameProjections, Projections, readModelQueries, type OpenStore } from '../store/index.js';
 import { Auth } from './auth.js';
@@ -15,7 +16,7 @@ import { listen, type Listening } from './listen.js';
 import type { Logger } from './log.js';
 import { ServerMetrics } from './metrics.js';
 import { ReadModelChanges } from './read-model-changes.js';
-import { CoalescedTopicSource, committedEventPublisher, feedTopic, leaderboardTopic, type Gateway, type GatewayDeps } from './gateway/index.js';
+import { CoalescedTopicSource, committedEventPublisher, feedTopic, leaderboardTopic, RateBudgets, type Gateway, type GatewayDeps } from './gateway/index.js';
 import { InProcessBus } from '../bus/index.js';
 
 /** The game's actor types, in one place. */
@@ -67,8 +68,10 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       );
     },
   });
+  let gateway: Gateway | undefined;
   const metrics = new ServerMetrics(log, {
     runtime: () => runtime,
+    connections: () => gateway?.stats().connections ?? 0,
     projections: async () =>
       (await projections.status()).map((status) => ({ name: status.name, lagEvents: status.lag.events, parkedEvents: status.parked.count })),
   });
@@ -83,7 +86,10 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   });
   runtime.start();
   await projections.start();
-  const auth = new Auth(config.jwtSecret, config.adminToken);
+  const clock = options.clock ?? systemClock;
+  const auth = new Auth(config.jwtSecret, config.adminToken, { maxTtlSeconds: config.tokenMaxTtlSeconds, clock });
+  // One budget per player, drawn on by their WebSocket frames and their HTTP commands alike.
+  const budgets = new RateBudgets(defaultLimits.ratePerSec, defaultLimits.burst);
   if (config.mode === 'development') {
     const secrets = config.defaultSecrets ? 'the development secrets are in use' : 'the configured secrets are in use';
     log.warn({ host: config.host, defaultSecrets: config.defaultSecrets }, `development mode: POST /v1/auth/dev-token mints a token for any player; ${secrets}`);
@@ -99,7 +105,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   });
   router.get('/metrics', async () => ({ status: 200, body: await metrics.text(), contentType: metrics.registry.contentType }));
   if (config.mode === 'development') mountDevToken(router, auth);
-  mountCommands(router, { runtime, store: store.store, auth });
+  mountCommands(router, { runtime, store: store.store, auth, budgets, clock });
   mountReads(router, { queries, auth });
   mountAdmin(router, { runtime, store: store.store, projections, auth, node });
 
@@ -110,13 +116,15 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     auth,
     node: config.nodeName,
     log,
+    clock,
+    budgets,
+    onRefused: (cap) => metrics.connectionRefused(cap),
     sources: {
       leaderboard: new CoalescedTopicSource(leaderboardTopic(queries.leaderboard, changes.onLeaderboard), { intervalMs: 50 }),
       feed: new CoalescedTopicSource(feedTopic(queries.feed, changes.onFeed), { intervalMs: 50 }),
     },
   };
   let listening: Listening;
-  let gateway: Gateway;
   try {
     // A node that waited for its database takes over the port it waited on (PORT=0 included).
     ({ listening, gateway } = await listen(port === undefined ? config : { ...config, port }, router, gatewayDeps, log));

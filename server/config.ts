@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { ErrorCode, GamifierError } from '../protocol/errors.js';
+import { connectionsWithin, openFileLimit } from './file-limit.js';
 
 /** Everything the process reads from its environment, parsed once at start. */
 export interface Config {
@@ -34,6 +35,14 @@ export interface Config {
   snapshotEvery: number;
   /** WebSocket (and HTTP) server: uWebSockets.js, or node:http with `ws`. */
   websocket: 'uws' | 'ws';
+  /** Player tokens must expire, at most this long after they were issued. */
+  tokenMaxTtlSeconds: number;
+  /** WebSocket connections this node holds at most (kept below the open-file limit)… */
+  maxConnections: number;
+  /** …one player at most… */
+  maxConnectionsPerPlayer: number;
+  /** …and one remote address at most (0: no cap, e.g. behind a proxy every client has its address). */
+  maxConnectionsPerAddress: number;
 }
 
 export const developmentSecrets = {
@@ -86,6 +95,17 @@ function schemaName(env: Env): string | undefined {
   return raw;
 }
 
+/** Connections per node: at most what the open-file limit leaves after the reserve (server/file-limit.ts). */
+function maxConnections(env: Env, fileLimit: number | undefined): number {
+  const ceiling = fileLimit === undefined ? 1_000_000 : connectionsWithin(fileLimit);
+  const fallback = Math.min(100_000, ceiling);
+  const value = integer(env, 'MAX_CONNECTIONS', fallback, 1, 1_000_000);
+  if (value > ceiling) {
+    throw new ConfigInvalidError('MAX_CONNECTIONS', String(value), `at most ${ceiling}: the open-file limit (ulimit -n) is ${fileLimit}; raise it first`);
+  }
+  return value;
+}
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function logLevelOf(env: Env): Config['logLevel'] {
@@ -115,6 +135,8 @@ export interface ConfigOptions {
    * `DATABASE_URL` is set. Without it the mode is production unless `GAMIFIER_MODE` says otherwise.
    */
   developmentWhenEmbedded?: boolean;
+  /** The process's open-file limit, which bounds MAX_CONNECTIONS (default: read from the process). */
+  fileLimit?: number | undefined;
 }
 
 /**
@@ -125,6 +147,7 @@ export interface ConfigOptions {
  * const config = loadConfig(process.env, { developmentWhenEmbedded: argv.includes('--development-when-embedded') });
  */
 export function loadConfig(env: Env = process.env, options: ConfigOptions = {}): Config {
+  const fileLimit = 'fileLimit' in options ? options.fileLimit : openFileLimit();
   const database = loadDatabaseConfig(env);
   const mode = env.GAMIFIER_MODE || (options.developmentWhenEmbedded && !database.databaseUrl ? 'development' : 'production');
   if (mode !== 'development' && mode !== 'production') throw new ConfigInvalidError('GAMIFIER_MODE', mode, 'development | production');
@@ -152,6 +175,10 @@ export function loadConfig(env: Env = process.env, options: ConfigOptions = {}):
     actorMaxActive: integer(env, 'ACTOR_MAX_ACTIVE', 200_000, 100, 10_000_000),
     snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 100, 1, 1_000_000),
     websocket: websocketServer(env),
+    tokenMaxTtlSeconds: integer(env, 'TOKEN_MAX_TTL_SECONDS', 86_400, 60, 30 * 86_400),
+    maxConnections: maxConnections(env, fileLimit),
+    maxConnectionsPerPlayer: integer(env, 'MAX_CONNECTIONS_PER_PLAYER', 10, 1, 10_000),
+    maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', 1_000, 0, 1_000_000),
     // A development node mints tokens for anyone: it stays on this machine unless HOST says otherwise.
     host: env.HOST || (mode === 'development' ? '127.0.0.1' : '0.0.0.0'),
     port: integer(env, 'PORT', 8080, 0, 65_535),

@@ -58,10 +58,20 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  private readonly refusedConnections = new Counter({
+    name: 'gamifier_connections_refused_total',
+    help: 'WebSocket connections turned away at a cap: node (MAX_CONNECTIONS), address, player',
+    labelNames: ['cap'],
+    registers: [this.registry],
+  });
+
   /** The projections' status, read once per scrape for the gauges that show it. */
   private scraped: Promise<ProjectionLag[]> | undefined;
 
-  constructor(log: Logger, sources: { runtime: () => ActorRuntime | undefined; projections: () => Promise<ProjectionLag[]> }) {
+  constructor(
+    log: Logger,
+    sources: { runtime: () => ActorRuntime | undefined; projections: () => Promise<ProjectionLag[]>; connections?: () => number },
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'gamifier_' });
     const projections = () => (this.scraped ??= sources.projections());
     new Gauge({
@@ -70,6 +80,14 @@ export class ServerMetrics {
       registers: [this.registry],
       collect() {
         this.set(sources.runtime()?.stats().active ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'gamifier_websocket_connections',
+      help: 'WebSocket connections this node holds (counted against MAX_CONNECTIONS)',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.connections?.() ?? 0);
       },
     });
     new Gauge({
@@ -119,6 +137,11 @@ export class ServerMetrics {
   /** A projector of this node parked an event. */
   projectionEventParked(projection: string): void {
     this.parkings.inc({ projection });
+  }
+
+  /** A WebSocket connection was turned away at a cap. */
+  connectionRefused(cap: 'node' | 'address' | 'player'): void {
+    this.refusedConnections.inc({ cap });
   }
 
   async text(): Promise<string> {

@@ -92,6 +92,8 @@ export async function startGamifier(options: GamifierOptions): Promise<ChildServ
       GAMIFIER_MODE: 'development',
       GAMIFIER_WS: options.websocket,
       LOG_LEVEL: 'warn',
+      // Every simulated client connects from this machine's one address.
+      MAX_CONNECTIONS_PER_ADDRESS: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

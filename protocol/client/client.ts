@@ -25,7 +25,10 @@ import { Watch, type WatchOptions } from './watch.js';
 export interface ClientOptions {
   /** `ws://host:port/` or `wss://…`. */
   url: string;
-  /** The player's token, or a function that fetches a fresh one before each connection. */
+  /**
+   * The player's token, or a function that fetches a fresh one before each connection and, when
+   * the token has run 90 % of its life (`welcome.expiresAt`), to renew it on the open connection.
+   */
   token: string | (() => string | Promise<string>);
   /** The WebSocket class: `globalThis.WebSocket` in browsers, `ws`' default export in Node. */
   WebSocket: WebSocketConstructor;
@@ -94,6 +97,7 @@ export class GamifierClient {
     reconnect?: ReturnType<typeof setTimeout>;
     welcome?: ReturnType<typeof setTimeout>;
     ping?: ReturnType<typeof setInterval>;
+    renew?: ReturnType<typeof setTimeout>;
     resubscribe: Set<ReturnType<typeof setTimeout>>;
   } = { resubscribe: new Set() };
   private settleOpened!: { resolve(): void; reject(error: ClientError): void };
@@ -269,8 +273,10 @@ export class GamifierClient {
   }
 
   private welcomed(frame: WelcomeFrame): void {
-    if (this.session) return;
+    const renewal = this.session !== undefined;
     this.session = frame;
+    this.scheduleRenewal(frame);
+    if (renewal) return;
     this.attempt = 0;
     clearTimeout(this.timers.welcome);
     this.setStatus('open');
@@ -278,6 +284,25 @@ export class GamifierClient {
     for (const watch of this.watches.values()) this.transmit(watch.subscription());
     for (const command of this.pending.frames()) this.transmit(command);
     this.settleOpened.resolve();
+  }
+
+  /** With a token function, sends `hello` with a fresh token when 90 % of the token's life is gone (the server closes 1008 at expiry). */
+  private scheduleRenewal(frame: WelcomeFrame): void {
+    clearTimeout(this.timers.renew);
+    const fetchToken = this.options.token;
+    if (typeof fetchToken !== 'function' || frame.expiresAt === undefined) return;
+    // Measured on the server's clock, so that the two clocks need not agree.
+    const delay = Math.max(0, Math.min(2 ** 31 - 1, 0.9 * (frame.expiresAt - frame.serverTime)));
+    const socket = this.socket;
+    this.timers.renew = setTimeout(async () => {
+      let token: string;
+      try {
+        token = await fetchToken();
+      } catch (error) {
+        return this.report(ErrorCode.AUTH_REQUIRED, `the token function failed: ${(error as Error).message}`);
+      }
+      if (socket === this.socket) this.transmit({ t: 'hello', token });
+    }, delay);
   }
 
   private closed(socket: WebSocketLike, code: number, reason: string): void {
@@ -337,6 +362,7 @@ export class GamifierClient {
   /** Stops the timers of a connection (not the reconnection timer, which starts the next one). */
   private stopTimers(): void {
     clearTimeout(this.timers.welcome);
+    clearTimeout(this.timers.renew);
     clearInterval(this.timers.ping);
     for (const timer of this.timers.resubscribe) clearTimeout(timer);
     this.timers.resubscribe.clear();

@@ -4,9 +4,12 @@ import type { UserState } from '../../actors/user/index.js';
 import type { Bus } from '../../bus/index.js';
 import { CloseCode } from '../../protocol/close-codes.js';
 import { createCodec, Subprotocol, WEBSOCKET_PATH, type Codec } from '../../protocol/codecs.js';
+import { errorCatalog } from '../../protocol/errors.js';
 import type { Topic, TopicKind } from '../../protocol/topics.js';
 import type { EventStore } from '../../store/types.js';
 import type { Logger } from '../log.js';
+import { Admission, type CapKind, type Refusal } from './admission.js';
+import { RateBudgets } from './rate-limit.js';
 import { Session, type SessionContext } from './session.js';
 import { gatewaySettings, type GatewayOverrides, type GatewaySettings } from './settings.js';
 import type { TopicSource } from './topics/source.js';
@@ -21,8 +24,15 @@ export interface GatewayDeps {
   store: Pick<EventStore, 'readStream' | 'streamVersion'>;
   /** Where committed events arrive (published by `committedEventPublisher`). */
   bus: Bus;
-  /** Checks a `hello` token (server/auth.ts `Auth`). */
-  auth: { verify(token: string): Promise<{ userId: string }> };
+  /** Checks a `hello` token (server/auth.ts `Auth`): the player, and when the token expires. */
+  auth: { verify(token: string): Promise<{ userId: string; expiresAt: number }> };
+  /**
+   * Each player's frame budget; pass the one `POST /v1/commands` draws from too, so that a player
+   * has one budget however they connect. Default: the gateway's own, sized by `limits`.
+   */
+  budgets?: RateBudgets;
+  /** A connection was turned away at a cap (count it: `gamifier_connections_refused_total`). */
+  onRefused?: (cap: CapKind) => void;
   /** This node's name, in `welcome`. */
   node: string;
   log: Logger;
@@ -68,6 +78,7 @@ export class Gateway {
   private readonly codecs: Record<Subprotocol, Codec>;
   private readonly clock: Clock;
   private readonly context: SessionContext;
+  private readonly admission: Admission<Session>;
   private sweepTimer: TimerHandle | undefined;
   private drainDone: Promise<void> | undefined;
   private isDraining = false;
@@ -78,6 +89,8 @@ export class Gateway {
     readonly settings: GatewaySettings,
   ) {
     this.clock = deps.clock ?? systemClock;
+    this.admission = new Admission(settings);
+    const budgets = deps.budgets ?? new RateBudgets(settings.limits.ratePerSec, settings.limits.burst);
     const codecLimits = { maxBytes: settings.limits.maxFrameBytes, maxDepth: 32 };
     this.codecs = { [Subprotocol.msgpack]: createCodec(Subprotocol.msgpack, codecLimits), [Subprotocol.json]: createCodec(Subprotocol.json, codecLimits) };
     const onError = (error: unknown, context: Record<string, unknown>) => deps.log.error({ err: error, ...context }, 'topic source failed');
@@ -102,6 +115,8 @@ export class Gateway {
       },
       codec: (subprotocol) => this.codecs[subprotocol],
       verify: (token) => deps.auth.verify(token),
+      budgets,
+      admit: (session, userId) => this.refused(this.admission.welcome(session, userId)),
       send: (envelope) => deps.runtime.send(envelope),
       source: (topic) => this.sources.get(topic.kind),
       track: (work) => {
@@ -109,7 +124,10 @@ export class Gateway {
         const forget = () => void this.inflight.delete(work);
         work.then(forget, forget);
       },
-      ended: (session) => void this.sessions.delete(session),
+      ended: (session) => {
+        this.sessions.delete(session);
+        this.admission.release(session);
+      },
     };
   }
 
@@ -121,6 +139,10 @@ export class Gateway {
       maxMessageBytes: settings.transportMaxBytes,
       maxBufferedBytes: settings.limits.maxBufferedBytes,
       closeTimeoutMs: settings.closeTimeoutMs,
+      admit: (remoteAddress) => {
+        const refusal = this.refused(this.admission.check(remoteAddress));
+        return refusal && { status: errorCatalog[refusal.code].status, code: refusal.code, message: refusal.message };
+      },
     });
     this.scheduleSweep();
   }
@@ -179,9 +201,17 @@ export class Gateway {
   private accept(connection: Connection): Session {
     const session = new Session(connection, this.context);
     this.sessions.add(session);
-    // Accepted while the drain began: let the transport finish opening it, then send it away.
+    // Upgrades in flight passed the transport's check together: this count is the one that holds.
+    const refusal = this.refused(this.admission.open(session, connection.remoteAddress));
+    // Let the transport finish opening the socket, then send it away.
     if (this.isDraining) queueMicrotask(() => session.close(CloseCode.SERVICE_RESTART, 'node draining'));
+    else if (refusal) queueMicrotask(() => session.turnAway(refusal));
     return session;
+  }
+
+  private refused(refusal: Refusal | undefined): Refusal | undefined {
+    if (refusal) this.deps.onRefused?.(refusal.cap);
+    return refusal;
   }
 
   private scheduleSweep(): void {

@@ -2,7 +2,9 @@
 export { startGateway, Gateway, type GatewayDeps, type GatewayStats } from './gateway.js';
 export { defaultGatewaySettings, gatewaySettings, type GatewayOverrides, type GatewaySettings } from './settings.js';
 export { committedEventPublisher, type StreamEventMessage } from './publisher.js';
-export type { Connection, ConnectionHandler, SendResult, Transport, TransportKind, TransportSettings } from './transport.js';
+export type { Connection, ConnectionHandler, SendResult, Transport, TransportKind, TransportSettings, UpgradeRefusal } from './transport.js';
+export { Admission, type CapKind, type ConnectionCaps, type Refusal } from './admission.js';
+export { RateBudgets } from './rate-limit.js';
 export { uwsTransport } from './uws.js';
 export { wsTransport, WsTransport, type WsTransportOptions } from './ws.js';
 export type { TopicSink, TopicSource, TopicWatch } from './topics/source.js';

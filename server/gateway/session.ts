@@ -17,9 +17,13 @@ import {
 } from '../../protocol/frames.js';
 import { authorizeTopic, type Topic } from '../../protocol/topics.js';
 import type { Logger } from '../log.js';
-import { TokenBucket, WindowCounter } from './rate-limit.js';
+import type { Refusal } from './admission.js';
+import { TokenBucket, WindowCounter, type RateBudgets } from './rate-limit.js';
+import { SessionWatch, type WatchOwner } from './session-watch.js';
 import type { GatewaySettings } from './settings.js';
-import type { TopicSink, TopicSource, TopicWatch } from './topics/source.js';
+import type { TopicSource } from './topics/source.js';
+import { encodeShared, named } from './session-frames.js';
+import { TokenExpiry } from './token-expiry.js';
 import type { Connection, ConnectionHandler } from './transport.js';
 
 /** What a session needs from its gateway. */
@@ -31,8 +35,12 @@ export interface SessionContext {
   /** True once the gateway drains: new commands are refused RUNTIME_STOPPED. */
   readonly draining: boolean;
   codec(subprotocol: Subprotocol): Codec;
-  /** The player a `hello` token names; throws a GamifierError (AUTH_INVALID, AUTH_REQUIRED) otherwise. */
-  verify(token: string): Promise<{ userId: string }>;
+  /** The player a `hello` token names and when it expires; throws a GamifierError (AUTH_INVALID, AUTH_REQUIRED) otherwise. */
+  verify(token: string): Promise<{ userId: string; expiresAt: number }>;
+  /** Each player's frame budget, shared by all of their connections and HTTP commands. */
+  readonly budgets: RateBudgets;
+  /** Counts the session as one of the player's connections, unless the player is at their cap. */
+  admit(session: Session, userId: string): Refusal | undefined;
   /** Sends a command to its actor; never rejects (ActorRuntime.send, or a router to its owner). */
   send(envelope: CommandEnvelope): Promise<Outcome>;
   /** The source of a topic's kind, or undefined when this node does not serve it. */
@@ -45,36 +53,18 @@ export interface SessionContext {
 
 type Phase = 'greeting' | 'verifying' | 'open' | 'closing' | 'closed';
 
-/** Encoded shared frames (evt and snap go to every watcher of a topic), per subprotocol. */
-const encodedFrames = new WeakMap<object, Map<Subprotocol, Uint8Array | string>>();
-
-function encodeShared(codec: Codec, frame: SnapFrame | EvtFrame): Uint8Array | string {
-  let encodings = encodedFrames.get(frame);
-  if (!encodings) encodedFrames.set(frame, (encodings = new Map()));
-  let data = encodings.get(codec.subprotocol);
-  if (data === undefined) encodings.set(codec.subprotocol, (data = codec.encode(frame)));
-  return data;
-}
-
-/** The id or topic a frame names, for the `err` that answers it. */
-function named(frame: ClientFrame | FrameError): { id?: string; topic?: string } {
-  if ('ok' in frame) return { ...(frame.id === undefined ? {} : { id: frame.id }), ...(frame.topic === undefined ? {} : { topic: frame.topic }) };
-  if (frame.t === 'cmd') return { id: frame.id };
-  if (frame.t === 'sub' || frame.t === 'unsub') return { topic: frame.topic };
-  return {};
-}
-
 /**
  * One client connection, whatever its transport: the protocol of docs/PROTOCOL.md. It
  * authenticates the `hello`, refuses every frame it cannot take with an `err` (nothing refused
  * reaches an actor), sends commands on as the player, runs the player's watches, and enforces
- * the limits it announced: frame size, a token bucket over every frame, a cap on buffered output,
- * idleness, subscriptions, and a budget of refused frames.
+ * the limits it announced: frame size, a token bucket over every frame (the connection's own
+ * until the welcome, then the player's), a cap on buffered output, idleness, subscriptions, a
+ * budget of refused frames, and the token's lifetime (a `hello` while open renews it).
  *
  * @example
  * transport.listen((connection) => new Session(connection, context), settings);
  */
-export class Session implements ConnectionHandler {
+export class Session implements ConnectionHandler, WatchOwner {
   private phase: Phase = 'greeting';
   private player: string | undefined;
   private heardAt: number;
@@ -84,6 +74,9 @@ export class Session implements ConnectionHandler {
   private readonly badFrames: WindowCounter;
   private readonly watches = new Map<string, SessionWatch>();
   private readonly helloTimer: TimerHandle;
+  private readonly expiry: TokenExpiry;
+  /** Renewals asked for; only the latest one's answer counts. */
+  private renewals = 0;
   private waitingForRoom: Array<() => void> = [];
 
   constructor(
@@ -98,6 +91,7 @@ export class Session implements ConnectionHandler {
     this.rateStrikes = new WindowCounter(context.settings.maxRateLimited, context.settings.rateLimitWindowMs, now);
     this.badFrames = new WindowCounter(context.settings.maxBadFrames, context.settings.badFrameWindowMs, now);
     this.helloTimer = context.clock.setTimer(context.settings.helloTimeoutMs, () => this.helloTimedOut());
+    this.expiry = new TokenExpiry(context.clock, () => this.close(CloseCode.POLICY_VIOLATION, 'the token expired'));
   }
 
   /** The authenticated player, once welcomed. */
@@ -119,9 +113,11 @@ export class Session implements ConnectionHandler {
     if (this.phase === 'closing' || this.phase === 'closed') return;
     const now = this.context.clock.now();
     this.heardAt = now;
+    if (this.expiry.passed(now)) return this.close(CloseCode.POLICY_VIOLATION, 'the token expired');
     try {
       const parsed = this.parse(data, binary);
-      if (!this.bucket.take(now)) return this.rateLimited(parsed.ok ? parsed.value : parsed, now);
+      const allowed = this.phase === 'open' ? this.context.budgets.take(this.player!, now) : this.bucket.take(now);
+      if (!allowed) return this.rateLimited(parsed.ok ? parsed.value : parsed, now);
       if (!parsed.ok) return this.refuse(parsed);
       this.handle(parsed.value);
     } catch (error) {
@@ -156,6 +152,12 @@ export class Session implements ConnectionHandler {
   checkIdle(now: number): void {
     if (this.phase === 'closing' || this.phase === 'closed') return;
     if (now - this.heardAt > this.context.settings.limits.idleTimeoutMs) this.close(CloseCode.IDLE_TIMEOUT, 'idle timeout');
+  }
+
+  /** Answers `err` with the refusal's code, says `bye` and closes with its close code. */
+  turnAway(refusal: Refusal): void {
+    this.send(errFrame({ code: refusal.code, message: refusal.message }));
+    this.close(refusal.closeCode, refusal.message);
   }
 
   /** Says `bye` and closes the connection with `code`; the session sends nothing more. */
@@ -202,23 +204,22 @@ export class Session implements ConnectionHandler {
   }
 
   private hello(token: string): void {
-    if (this.phase !== 'greeting') {
-      const message = this.phase === 'open' ? 'already welcomed: hello comes once' : 'a hello is already being checked';
-      return this.refuse({ code: ErrorCode.FRAME_INVALID, message });
-    }
+    if (this.phase === 'open') return this.renew(token);
+    if (this.phase !== 'greeting') return this.refuse({ code: ErrorCode.FRAME_INVALID, message: 'a hello is already being checked' });
     this.phase = 'verifying';
     this.context.verify(token).then(
       (principal) => {
         if (this.phase !== 'verifying') return;
         this.helloTimer.cancel();
+        const refusal = this.context.admit(this, principal.userId);
+        if (refusal) return this.turnAway(refusal);
         this.player = principal.userId;
         this.phase = 'open';
-        const { node, settings, clock } = this.context;
-        this.send({ t: 'welcome', userId: principal.userId, node, serverTime: clock.now(), limits: settings.limits });
+        this.welcome(principal.expiresAt);
       },
       (error: unknown) => {
         if (this.phase !== 'verifying') return;
-        if (error instanceof GamifierError && (error.code === ErrorCode.AUTH_INVALID || error.code === ErrorCode.AUTH_REQUIRED)) {
+        if (isAuthError(error)) {
           this.send(errFrame({ code: error.code, message: error.message }));
           return this.close(CloseCode.AUTH_FAILED, 'authentication failed');
         }
@@ -227,6 +228,32 @@ export class Session implements ConnectionHandler {
         this.close(CloseCode.INTERNAL_ERROR, 'internal error');
       },
     );
+  }
+
+  /** A `hello` on an open session: a fresh token of the same player moves the expiry, and is answered `welcome`. */
+  private renew(token: string): void {
+    const renewal = ++this.renewals;
+    this.context.verify(token).then(
+      (principal) => {
+        if (this.phase !== 'open' || renewal !== this.renewals) return;
+        if (principal.userId !== this.player) {
+          return this.refuse({ code: ErrorCode.AUTH_FORBIDDEN, message: `the token names ${principal.userId}; this connection is ${this.player}'s` });
+        }
+        this.welcome(principal.expiresAt);
+      },
+      (error: unknown) => {
+        if (this.phase !== 'open' || renewal !== this.renewals) return;
+        if (isAuthError(error)) return this.refuse({ code: error.code, message: `${error.message}; the current token stays in force until it expires` });
+        this.context.log.error({ err: error }, 'hello could not be checked');
+        this.send(errFrame({ code: ErrorCode.INTERNAL, message: 'the token could not be checked' }));
+      },
+    );
+  }
+
+  private welcome(expiresAt: number): void {
+    this.expiry.renew(expiresAt);
+    const { node, settings, clock } = this.context;
+    this.send({ t: 'welcome', userId: this.player!, node, serverTime: clock.now(), limits: settings.limits, expiresAt });
   }
 
   private helloTimedOut(): void {
@@ -344,54 +371,13 @@ export class Session implements ConnectionHandler {
 
   private release(): void {
     this.helloTimer.cancel();
+    this.expiry.cancel();
     for (const watch of this.watches.values()) watch.close();
     this.watches.clear();
     this.wakeWaiters();
   }
 }
 
-/** A session's end of one watch: frames go out through the session until it is closed. */
-class SessionWatch implements TopicSink {
-  private active = true;
-  private handle: TopicWatch | undefined;
-
-  constructor(
-    private readonly session: Session,
-    readonly topic: string,
-  ) {}
-
-  get open(): boolean {
-    return this.active;
-  }
-
-  attach(handle: TopicWatch): void {
-    if (this.active) this.handle = handle;
-    else handle.close(); // it failed while starting
-  }
-
-  snap(frame: SnapFrame): void {
-    if (this.active) this.session.push(frame);
-  }
-
-  evt(frame: EvtFrame): void {
-    if (this.active) this.session.push(frame);
-  }
-
-  fail(code: ErrorCode, message: string): void {
-    if (this.active) this.session.watchFailed(this, code, message);
-  }
-
-  ready(): Promise<void> {
-    return this.session.ready();
-  }
-
-  batch(work: () => void): void {
-    this.session.batch(work);
-  }
-
-  close(): void {
-    if (!this.active) return;
-    this.active = false;
-    this.handle?.close();
-  }
+function isAuthError(error: unknown): error is GamifierError {
+  return error instanceof GamifierError && (error.code === ErrorCode.AUTH_INVALID || error.code === ErrorCode.AUTH_REQUIRED);
 }

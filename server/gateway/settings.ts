@@ -1,4 +1,5 @@
 import { defaultLimits, type Limits } from '../../protocol/frames.js';
+import type { ConnectionCaps } from './admission.js';
 
 /**
  * How a gateway protects itself and its clients. `limits` is what every `welcome` announces; the
@@ -7,7 +8,7 @@ import { defaultLimits, type Limits } from '../../protocol/frames.js';
  * @example
  * startGateway(transport, deps, { limits: { ...defaultLimits, ratePerSec: 20 }, helloTimeoutMs: 5_000 });
  */
-export interface GatewaySettings {
+export interface GatewaySettings extends ConnectionCaps {
   /** Announced in `welcome` and enforced: frame size, subscriptions, rate, buffered output, idleness. */
   limits: Limits;
   /** A connection that has not been welcomed this long after opening is closed 4001. */
@@ -46,6 +47,10 @@ export const defaultGatewaySettings: GatewaySettings = {
   coalesceMs: 50,
   drainTimeoutMs: 10_000,
   closeTimeoutMs: 5_000,
+  // The composition root sizes these from the environment (server/config.ts).
+  maxConnections: 100_000,
+  maxConnectionsPerAddress: 1_000,
+  maxConnectionsPerPlayer: 10,
 };
 
 /** Settings to change: any of them, and any of the limits. */

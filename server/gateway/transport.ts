@@ -36,8 +36,17 @@ export interface ConnectionHandler {
   closed(code: number, reason: string): void;
 }
 
+/** An upgrade the gateway turns away before it becomes a WebSocket: answered with this status and error body. */
+export interface UpgradeRefusal {
+  status: number;
+  code: string;
+  message: string;
+}
+
 /** What a transport needs to know of the gateway's limits. */
 export interface TransportSettings {
+  /** Asked at each upgrade (with the peer's address): a refusal is answered over HTTP and the socket closed. */
+  admit(remoteAddress: string): UpgradeRefusal | undefined;
   path: string;
   /** Larger messages are not read: the transport drops the connection. */
   maxMessageBytes: number;

@@ -1,5 +1,6 @@
 import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
 import { negotiateSubprotocol, type Subprotocol } from '../../protocol/codecs.js';
+import { statusLine } from '../http/status-line.js';
 import type { Connection, ConnectionHandler, SendResult, Transport, TransportSettings } from './transport.js';
 
 interface SocketData {
@@ -103,12 +104,15 @@ export function uwsTransport(app: TemplatedApp): Transport {
             res.writeStatus('400 Bad Request').writeHeader('content-type', 'application/json').end(unsupportedBody);
             return;
           }
-          const data: SocketData = {
-            subprotocol,
-            remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
-            closed: false,
-            handler: undefined,
-          };
+          const remoteAddress = Buffer.from(res.getRemoteAddressAsText()).toString();
+          const refusal = settings.admit(remoteAddress);
+          if (refusal) {
+            // Answered and closed before any WebSocket exists: the descriptor is free at once.
+            const body = JSON.stringify({ error: { code: refusal.code, message: refusal.message } });
+            res.writeStatus(statusLine(refusal.status)).writeHeader('content-type', 'application/json').end(body, true);
+            return;
+          }
+          const data: SocketData = { subprotocol, remoteAddress, closed: false, handler: undefined };
           // Echo a subprotocol only to a client that offered one (browsers refuse unoffered ones).
           res.upgrade(data, key, offered === '' ? '' : subprotocol, extensions, context);
         },

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
@@ -67,7 +67,10 @@ export class WsTransport implements Transport {
       if (!subprotocol) {
         return refuse(socket, 400, 'Bad Request', 'FRAME_INVALID', 'offer the subprotocol gamifier.v1.msgpack or gamifier.v1.json (Sec-WebSocket-Protocol)');
       }
-      wss.handleUpgrade(request, socket, head, (ws) => this.open(ws, subprotocol, request.socket.remoteAddress ?? '', accept, settings));
+      const remoteAddress = request.socket.remoteAddress ?? '';
+      const refusal = settings.admit(remoteAddress);
+      if (refusal) return refuse(socket, refusal.status, STATUS_CODES[refusal.status] ?? 'Refused', refusal.code, refusal.message);
+      wss.handleUpgrade(request, socket, head, (ws) => this.open(ws, subprotocol, remoteAddress, accept, settings));
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

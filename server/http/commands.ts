@@ -3,7 +3,9 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { checkCommandTarget } from '../../protocol/frames.js';
 import { validateClientCommand } from '../../protocol/validate.js';
 import type { EventStore } from '../../store/index.js';
+import type { Clock } from '../../actors/runtime/index.js';
 import type { Auth } from '../auth.js';
+import type { RateBudgets } from '../gateway/index.js';
 import { errorBody, HttpError, ok, type Reply, type Router } from './router.js';
 
 /** The answer to a command, as HTTP (and later the WebSocket) reports it. */
@@ -24,14 +26,27 @@ export function outcomeReply(id: string, outcome: Outcome): Reply {
   }
 }
 
+/** What `POST /v1/commands` answers a player over their budget: 429 and when to come back. */
+function rateLimited(budgets: RateBudgets, userId: string, now: number): Reply {
+  const waitMs = budgets.waitMs(userId, now);
+  return {
+    ...errorBody(ErrorCode.RATE_LIMITED, `over ${budgets.perSec} commands and frames a second (burst ${budgets.burst}); send it again later`),
+    headers: { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1_000))) },
+  };
+}
+
 /**
  * `POST /v1/commands` — a client command, validated, authorised (a player commands only their
- * own `user/<id>`; challenges check the player themselves) and sent to its actor.
+ * own `user/<id>`; challenges check the player themselves) and sent to its actor. It draws from
+ * the player's rate budget, the one their WebSocket connections share: over it, 429 RATE_LIMITED
+ * with `Retry-After`.
  * `GET /v1/commands/:id?to=…` — what became of a command: applied (with its version) or unknown.
  */
-export function mountCommands(router: Router, deps: { runtime: ActorRuntime; store: EventStore; auth: Auth }): void {
+export function mountCommands(router: Router, deps: { runtime: ActorRuntime; store: EventStore; auth: Auth; budgets: RateBudgets; clock: Pick<Clock, 'now'> }): void {
   router.post('/v1/commands', async (request) => {
     const principal = await deps.auth.verify(request.headers.authorization);
+    const now = deps.clock.now();
+    if (!deps.budgets.take(principal.userId, now)) return rateLimited(deps.budgets, principal.userId, now);
     const checked = validateClientCommand(request.body);
     const targeted = checked.ok ? checkCommandTarget(checked.value) : checked;
     if (!targeted.ok) throw new HttpError(targeted.code, targeted.message);

@@ -4,21 +4,24 @@ import { Validator } from '../../protocol/validate.js';
 import type { Auth } from '../auth.js';
 import { HttpError, ok, type Router } from './router.js';
 
-const DevTokenRequest = Type.Object(
-  {
-    userId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]*$' }),
-    ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 30 * 86_400 })),
-  },
-  { additionalProperties: false },
-);
-const validator = new Validator(DevTokenRequest, ErrorCode.BODY_INVALID);
+/** What the route takes: `ttlSeconds` up to the longest lifetime the server accepts (TOKEN_MAX_TTL_SECONDS). */
+function devTokenRequest(maxTtlSeconds: number) {
+  return Type.Object(
+    {
+      userId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]*$' }),
+      ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: maxTtlSeconds })),
+    },
+    { additionalProperties: false },
+  );
+}
 
-/** `POST /v1/auth/dev-token {userId}` → a player token. Mounted in development mode only. */
+/** `POST /v1/auth/dev-token {userId, ttlSeconds?}` → a player token. Mounted in development mode only. */
 export function mountDevToken(router: Router, auth: Auth): void {
+  const validator = new Validator(devTokenRequest(auth.maxTtlSeconds), ErrorCode.BODY_INVALID);
   router.post('/v1/auth/dev-token', async (request) => {
     const checked = validator.validate(request.body);
     if (!checked.ok) throw new HttpError(checked.code, checked.message);
-    const ttl = checked.value.ttlSeconds ?? 86_400;
+    const ttl = checked.value.ttlSeconds ?? Math.min(86_400, auth.maxTtlSeconds);
     const token = await auth.issue(checked.value.userId, ttl);
     return ok({ userId: checked.value.userId, token, expiresAt: new Date(Date.now() + ttl * 1_000).toISOString() });
   });

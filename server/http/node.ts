@@ -12,7 +12,7 @@ export function nodeRequestListener(router: Router, options: { maxBodyBytes: num
     const request = { method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, query: url.searchParams, headers };
     void router.handle(request, () => readBody(req, options.maxBodyBytes), options.log).then((reply) => {
       if (res.destroyed) return;
-      res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/json' });
+      res.writeHead(reply.status, { ...reply.headers, 'content-type': reply.contentType ?? 'application/json' });
       res.end(reply.contentType ? String(reply.body) : JSON.stringify(reply.body));
     });
   };

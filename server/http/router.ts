@@ -17,6 +17,8 @@ export interface Reply {
   /** JSON-encoded, unless `contentType` says the body is already text. */
   body: unknown;
   contentType?: string;
+  /** More response headers (lower-case names), e.g. `retry-after`. */
+  headers?: Record<string, string>;
 }
 
 export type Handler = (request: Request) => Promise<Reply> | Reply;

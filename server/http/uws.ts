@@ -24,10 +24,9 @@ export function mountOnUws(router: Router, app: TemplatedApp, options: { maxBody
 function write(res: HttpResponse, reply: Reply, aborted: { value: boolean }): void {
   if (aborted.value) return;
   res.cork(() => {
-    res
-      .writeStatus(statusLine(reply.status))
-      .writeHeader('content-type', reply.contentType ?? 'application/json')
-      .end(reply.contentType ? String(reply.body) : JSON.stringify(reply.body));
+    res.writeStatus(statusLine(reply.status)).writeHeader('content-type', reply.contentType ?? 'application/json');
+    for (const [name, value] of Object.entries(reply.headers ?? {})) res.writeHeader(name, value);
+    res.end(reply.contentType ? String(reply.body) : JSON.stringify(reply.body));
   });
 }
 

@@ -80,7 +80,7 @@ describe.each<TransportKind>(['uws', 'ws'])('gateway protection over %s', (kind)
       ['a binary message on the JSON subprotocol', () => client.sendRaw(Buffer.from('{"t":"ping"}'), true), { code: 'FRAME_INVALID' }],
       ['an unknown frame', () => client.send({ t: 'shout' }), { code: 'FRAME_UNKNOWN' }],
       ['an unknown field', () => client.send({ t: 'ping', n: 1, extra: true }), { code: 'FRAME_INVALID' }],
-      ['a second hello', () => client.send({ t: 'hello', token: 'again' }), { code: 'FRAME_INVALID' }],
+      ['a second hello with a bad token', () => client.send({ t: 'hello', token: 'again' }), { code: 'AUTH_INVALID' }],
       ['a bad payload', () => client.send({ t: 'cmd', id: 'c1', to: `user/${userId}`, type: 'water.log', payload: { ml: -5, drankAt: 1 } }), { code: 'COMMAND_INVALID', id: 'c1' }],
       ['an unknown command', () => client.send({ t: 'cmd', id: 'c2', to: `user/${userId}`, type: 'meal.eat', payload: {} }), { code: 'COMMAND_UNKNOWN', id: 'c2' }],
       ['a system command', () => client.send({ t: 'cmd', id: 'c3', to: `user/${userId}`, type: 'points.award', payload: { amount: 1_000, reason: 'x', sourceId: 'y' } }), { code: 'COMMAND_UNKNOWN', id: 'c3' }],

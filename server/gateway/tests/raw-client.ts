@@ -31,11 +31,11 @@ export class RawClient {
     socket.on('error', () => undefined);
   }
 
-  /** Connects with a subprotocol (`msgpack`, `json`, or the raw header values to offer). */
-  static open(url: string, protocol: 'msgpack' | 'json' | string[] = 'json'): Promise<RawClient> {
+  /** Connects with a subprotocol (`msgpack`, `json`, or the raw header values to offer), from `localAddress` if given (e.g. 127.0.0.2). */
+  static open(url: string, protocol: 'msgpack' | 'json' | string[] = 'json', options: { localAddress?: string } = {}): Promise<RawClient> {
     const offered = Array.isArray(protocol) ? protocol : [protocol === 'json' ? Subprotocol.json : Subprotocol.msgpack];
     const subprotocol = negotiateSubprotocol(offered) ?? Subprotocol.msgpack;
-    const socket = new WebSocket(url, offered, { perMessageDeflate: false });
+    const socket = new WebSocket(url, offered, { perMessageDeflate: false, ...options });
     const client = new RawClient(socket, createCodec(subprotocol, { maxBytes: 64 * 1024 * 1024, maxDepth: 64 }));
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(client));

@@ -15,7 +15,7 @@ const deps: GatewayDeps = {
   },
   store: { readStream: async () => [], streamVersion: async () => 0 },
   bus: new InProcessBus(),
-  auth: { verify: async (token) => ({ userId: token }) },
+  auth: { verify: async (token) => ({ userId: token, expiresAt: Date.now() + 3_600_000 }) },
   node: 'node-a',
   log: createLogger('silent'),
 };

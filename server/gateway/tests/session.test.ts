@@ -6,6 +6,7 @@ import { createCodec, Subprotocol } from '../../../protocol/codecs.js';
 import { ErrorCode, GamifierError } from '../../../protocol/errors.js';
 import type { Topic } from '../../../protocol/topics.js';
 import { createLogger } from '../../log.js';
+import { RateBudgets } from '../rate-limit.js';
 import { Session, type SessionContext } from '../session.js';
 import { gatewaySettings, type GatewayOverrides } from '../settings.js';
 import type { TopicSink, TopicSource } from '../topics/source.js';
@@ -27,21 +28,24 @@ function fakeSource() {
   return { source, watches };
 }
 
-function setup(overrides: GatewayOverrides = {}, options: { subprotocol?: Subprotocol; outcome?: Outcome } = {}) {
+function setup(overrides: GatewayOverrides = {}, options: { subprotocol?: Subprotocol; outcome?: Outcome; budgets?: RateBudgets } = {}) {
   const clock = new SimulatedClock(T0);
   const commands: CommandEnvelope[] = [];
   const ended: Session[] = [];
   const streams = fakeSource();
   const codecs = { [Subprotocol.json]: createCodec(Subprotocol.json), [Subprotocol.msgpack]: createCodec(Subprotocol.msgpack) };
+  const settings = gatewaySettings({ helloTimeoutMs: 1_000, ...overrides });
   const context: SessionContext & { draining: boolean } = {
-    settings: gatewaySettings({ helloTimeoutMs: 1_000, ...overrides }),
+    settings,
     clock,
     node: 'node-a',
     log: createLogger('silent'),
     draining: false,
     codec: (subprotocol) => codecs[subprotocol],
     verify: async (token) => {
-      if (token.startsWith('ok-')) return { userId: token.slice(3) };
+      // `ok-<player>`, or `ok-<player>|<ms to live>`
+      const [userId, ttlMs] = token.slice(3).split('|');
+      if (token.startsWith('ok-')) return { userId: userId!, expiresAt: clock.now() + Number(ttlMs ?? 3_600_000) };
       throw new GamifierError(ErrorCode.AUTH_INVALID, 'the token is not valid');
     },
     send: async (envelope) => {
@@ -50,6 +54,8 @@ function setup(overrides: GatewayOverrides = {}, options: { subprotocol?: Subpro
     },
     source: (topic) => (topic.kind === 'user' || topic.kind === 'challenge' ? streams.source : undefined),
     track: () => undefined,
+    budgets: options.budgets ?? new RateBudgets(settings.limits.ratePerSec, settings.limits.burst),
+    admit: () => undefined,
     ended: (session) => void ended.push(session),
   };
   const connection = new MemoryConnection(options.subprotocol);
@@ -58,7 +64,7 @@ function setup(overrides: GatewayOverrides = {}, options: { subprotocol?: Subpro
   const welcome = async (userId = 'ada') => {
     connection.receive({ t: 'hello', token: `ok-${userId}` });
     await flush();
-    expect(connection.sent.at(-1)).toMatchObject({ t: 'welcome', userId });
+    expect(connection.sent.at(-1)).toMatchObject({ t: 'welcome', userId: userId.split('|')[0] });
   };
   return { clock, connection, session, commands, ended, streams, context, welcome };
 }
@@ -67,7 +73,9 @@ describe('a session', () => {
   it('welcomes a valid hello with the limits it enforces', async () => {
     const { connection, welcome } = setup({ limits: { ratePerSec: 7 } });
     await welcome('ada');
-    expect(connection.sent).toEqual([{ t: 'welcome', userId: 'ada', node: 'node-a', serverTime: T0, limits: expect.objectContaining({ ratePerSec: 7 }) }]);
+    expect(connection.sent).toEqual([
+      { t: 'welcome', userId: 'ada', node: 'node-a', serverTime: T0, limits: expect.objectContaining({ ratePerSec: 7 }), expiresAt: T0 + 3_600_000 },
+    ]);
   });
 
   it('refuses a bad token AUTH_INVALID, then says bye and closes 4001', async () => {
@@ -122,9 +130,9 @@ describe('a session', () => {
 
   it('drops frames beyond the token bucket RATE_LIMITED, refills with time, and closes 4003 on abuse', async () => {
     const { connection, clock, welcome } = setup({ limits: { ratePerSec: 2, burst: 5 }, maxRateLimited: 3 });
-    await welcome(); // the hello took one token
-    for (let n = 0; n < 6; n++) connection.receive({ t: 'ping', n });
-    expect(connection.frames('pong')).toHaveLength(4);
+    await welcome(); // the hello took one of the connection's tokens; from now on the player's budget counts
+    for (let n = 0; n < 7; n++) connection.receive({ t: 'ping', n });
+    expect(connection.frames('pong')).toHaveLength(5);
     expect(connection.frames('err')).toMatchObject([{ code: 'RATE_LIMITED' }, { code: 'RATE_LIMITED' }]);
     await clock.advance(500); // one token back
     connection.receive({ t: 'sub', topic: 'user/ada' });
@@ -246,5 +254,49 @@ describe('a session', () => {
     session.drained();
     await flush();
     expect(ready).toBe(true);
+  });
+
+  it('closes 1008 with a bye when the token expires, and answers nothing after', async () => {
+    const { connection, clock, commands, welcome } = setup();
+    await welcome('ada|60000');
+    expect(connection.sent.at(-1)).toMatchObject({ t: 'welcome', expiresAt: T0 + 60_000 });
+    connection.receive({ t: 'cmd', id: 'c1', to: 'user/ada', type: 'water.log', payload: { ml: 1, drankAt: T0 } });
+    await flush();
+    expect(connection.frames('ack')).toHaveLength(1);
+    await clock.advance(60_000);
+    expect(connection.closedWith?.code).toBe(CloseCode.POLICY_VIOLATION);
+    expect(connection.sent.at(-1)).toMatchObject({ t: 'bye', code: CloseCode.POLICY_VIOLATION });
+    expect(commands).toHaveLength(1);
+  });
+
+  it('takes a fresh token of the same player while open: a new welcome, and the old expiry no longer counts', async () => {
+    const { connection, clock, welcome } = setup();
+    await welcome('ada|60000');
+    await clock.advance(50_000);
+    connection.receive({ t: 'hello', token: 'ok-ada|60000' });
+    await flush();
+    expect(connection.sent.at(-1)).toMatchObject({ t: 'welcome', userId: 'ada', expiresAt: T0 + 110_000 });
+    await clock.advance(30_000); // past the first token's expiry
+    expect(connection.closedWith).toBeUndefined();
+    connection.receive({ t: 'hello', token: 'ok-bob' });
+    await flush();
+    connection.receive({ t: 'hello', token: 'forged' });
+    await flush();
+    expect(connection.frames('err')).toMatchObject([{ code: 'AUTH_FORBIDDEN' }, { code: 'AUTH_INVALID' }]);
+    expect(connection.closedWith).toBeUndefined();
+    await clock.advance(30_000);
+    expect(connection.closedWith?.code).toBe(CloseCode.POLICY_VIOLATION);
+  });
+
+  it("draws every connection of a player from the player's one budget", async () => {
+    const budgets = new RateBudgets(1, 4);
+    const first = setup({ limits: { ratePerSec: 1, burst: 4 } }, { budgets });
+    const second = setup({ limits: { ratePerSec: 1, burst: 4 } }, { budgets });
+    await first.welcome('ada');
+    await second.welcome('ada');
+    for (let n = 0; n < 3; n++) first.connection.receive({ t: 'ping', n });
+    for (let n = 0; n < 3; n++) second.connection.receive({ t: 'ping', n });
+    expect(first.connection.frames('pong').length + second.connection.frames('pong').length).toBe(4);
+    expect(second.connection.frames('err')).toMatchObject([{ code: 'RATE_LIMITED' }, { code: 'RATE_LIMITED' }]);
   });
 });

@@ -32,7 +32,7 @@ describe('the uWS transport with large frames behind a full socket', () => {
         connection = accepted;
         return { message: () => undefined, heard: () => undefined, drained: () => undefined, overflowed: () => undefined, closed: () => undefined };
       },
-      { path: '/ws', maxMessageBytes: 1 << 20, maxBufferedBytes: 64 << 20, closeTimeoutMs: 1_000 },
+      { path: '/ws', maxMessageBytes: 1 << 20, maxBufferedBytes: 64 << 20, closeTimeoutMs: 1_000, admit: () => undefined },
     );
     listen = await new Promise((resolve) => app.listen('127.0.0.1', 0, (socket) => resolve(socket as uWS.us_listen_socket)));
     port = uWS.getSocketPort(listen as unknown as uWS.us_socket);
