@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { CloseCode } from '../close-codes.js';
 import { ErrorCode } from '../errors.js';
-import type { ClientFrame, ServerFrame } from '../frames.js';
+import { MAX_STREAM_VERSION, type ClientFrame, type ServerFrame } from '../frames.js';
 
 /** JSON data as both codecs carry it: no -0 (JSON writes it 0), no `__proto__` key (refused). */
 export const jsonData: fc.Arbitrary<unknown> = fc.jsonValue({ maxDepth: 4 }).map(function clean(value: unknown): unknown {
@@ -15,6 +15,7 @@ export const jsonData: fc.Arbitrary<unknown> = fc.jsonValue({ maxDepth: 4 }).map
 
 const id = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/);
 const count = fc.nat({ max: Number.MAX_SAFE_INTEGER });
+const streamVersion = fc.nat({ max: MAX_STREAM_VERSION });
 export const topic = fc.oneof(
   id.map((value) => `user/${value}`),
   id.map((value) => `challenge/${value}`),
@@ -26,7 +27,7 @@ const epochMs = fc.integer({ min: 0, max: 4_102_444_800_000 });
 /** Client frames that parseClientFrame accepts unchanged. */
 export const clientFrame: fc.Arbitrary<ClientFrame> = fc.oneof(
   fc.record({ t: fc.constant('hello' as const), token: fc.string({ minLength: 1, maxLength: 300 }) }),
-  fc.record({ t: fc.constant('sub' as const), topic, fromVersion: count }, { requiredKeys: ['t', 'topic'] }),
+  fc.record({ t: fc.constant('sub' as const), topic, fromVersion: streamVersion }, { requiredKeys: ['t', 'topic'] }),
   fc.record({ t: fc.constant('unsub' as const), topic }),
   fc.record({ t: fc.constant('ping' as const), n: count }, { requiredKeys: ['t'] }),
   fc.record({
