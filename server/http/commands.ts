@@ -1,6 +1,7 @@
 import { appliedVersion, type ActorRuntime, type Outcome } from '../../actors/runtime/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { checkCommandTarget } from '../../protocol/frames.js';
+import { isText } from '../../protocol/text.js';
 import { validateClientCommand } from '../../protocol/validate.js';
 import type { EventStore } from '../../store/index.js';
 import type { Auth } from '../auth.js';
@@ -56,7 +57,9 @@ export function mountCommands(router: Router, deps: { runtime: ActorRuntime; sto
     if (!to || !/^(user|challenge)\/[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/.test(to)) {
       throw new HttpError(ErrorCode.QUERY_INVALID, 'add ?to=<actor address> (e.g. user/u42)');
     }
-    const version = await appliedVersion(deps.store, to, request.params.id!);
+    const id = request.params.id!;
+    if (id.length > 128 || !isText(id)) throw new HttpError(ErrorCode.QUERY_INVALID, 'a command id is text of at most 128 characters (docs/API.md)');
+    const version = await appliedVersion(deps.store, to, id);
     if (version === undefined) throw new HttpError(ErrorCode.COMMAND_NOT_FOUND, `no command ${request.params.id} was applied to ${to}`);
     return ok({ id: request.params.id, to, status: 'ok', version });
   });
