@@ -29,6 +29,7 @@ export const ErrorCode = {
   ACTOR_UNAVAILABLE: 'ACTOR_UNAVAILABLE',
   RUNTIME_STOPPED: 'RUNTIME_STOPPED',
   DEAD_LETTER_NOT_FOUND: 'DEAD_LETTER_NOT_FOUND',
+  ACTOR_CRASHED_NOT_KEPT: 'ACTOR_CRASHED_NOT_KEPT',
   // http and auth
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
   BODY_INVALID: 'BODY_INVALID',
@@ -77,7 +78,7 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
   EVENT_INVALID: { status: 400, description: 'An event lacks an id or a type, or has a bad schema version.' },
   EVENT_NOT_SERIALIZABLE: {
     status: 400,
-    description: 'Event data or metadata is not plain JSON (cycles, bigint, functions, NUL characters…).',
+    description: 'Event data, metadata or a snapshot is not plain JSON that the store can give back (cycles, bigint, functions, NUL characters, unpaired surrogates…).',
   },
   EVENT_ID_CONFLICT: {
     status: 409,
@@ -109,6 +110,10 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
   },
   RUNTIME_STOPPED: { status: 503, description: 'The node is shutting down; send the command again to another node.' },
   DEAD_LETTER_NOT_FOUND: { status: 404, description: 'No open dead letter has this id.' },
+  ACTOR_CRASHED_NOT_KEPT: {
+    status: 500,
+    description: 'The command crashed its actor on every attempt, and keeping it as a dead letter failed too; the failure is logged with the command.',
+  },
   ROUTE_NOT_FOUND: { status: 404, description: 'No endpoint answers this method and path.' },
   BODY_INVALID: { status: 400, description: 'The request body is not a JSON object.' },
   BODY_TOO_LARGE: { status: 413, description: 'The request body is larger than the server accepts (MAX_BODY_BYTES).' },
