@@ -13,6 +13,8 @@ type Answer = { ok: true; version: number } | { ok: false; code: ErrorCode; stat
 
 /** Fields that the actor keeps in its state (and so in snapshots), besides the event that set them. */
 const kept = new Set(['displayName', 'avatar', 'timezone', 'title']);
+/** The game trims the white space around a name or a title (actors/user/decide.ts, actors/challenge/decide.ts). */
+const trimmed = new Set(['displayName', 'title']);
 
 /**
  * Any string, in any string field of any client command, over HTTP and both WebSocket
@@ -62,7 +64,9 @@ describe.skipIf(!available).each(['postgres', 'pglite'] as const)('text in every
   }
 
   /** Where the text must read back from, once the command that carried it was accepted. */
-  async function readsBack(address: string, field: FieldPath, text: string, versionBefore: number, version: number): Promise<void> {
+  async function readsBack(address: string, field: FieldPath, sent: string, versionBefore: number, version: number): Promise<void> {
+    const name = field[field.length - 1] as string;
+    const text = field[0] === 'payload' && trimmed.has(name) ? sent.trim() : sent;
     const quoted = JSON.stringify(text);
     const { body: stream } = await admin(`/v1/admin/streams/${address}/events`);
     const added = stream.events.filter((event: { version: number }) => event.version > versionBefore);
@@ -71,7 +75,6 @@ describe.skipIf(!available).each(['postgres', 'pglite'] as const)('text in every
     } else if (field[0] === 'payload' && added.length > 0) {
       expect(JSON.stringify(added.map((event: { data: unknown }) => event.data))).toContain(quoted);
     }
-    const name = field[field.length - 1] as string;
     if (!kept.has(name) || added.length === 0) return;
     const { body: state } = await admin(`/v1/admin/streams/${address}/state`);
     expect(JSON.stringify(state.state)).toContain(quoted);
