@@ -264,6 +264,7 @@ function scanMsgpack(bytes: Uint8Array, maxDepth: number): string | undefined {
     if (kind === STR) {
       if (pos + length > end) return 'truncated';
       if (isKey && length === PROTO_KEY.length && PROTO_KEY.every((byte, i) => bytes[pos + i] === byte)) return 'the key __proto__ is not allowed';
+      if (!isUtf8(bytes, pos, length)) return 'a string is not UTF-8 (an unpaired surrogate, or bytes that are no character)';
       pos += length;
       continue;
     }
@@ -275,6 +276,26 @@ function scanMsgpack(bytes: Uint8Array, maxDepth: number): string | undefined {
     isMap[top] = kind === MAP;
   }
   return pos === end ? undefined : 'bytes left over after the frame';
+}
+
+/**
+ * Whether a string's bytes are UTF-8, as JSON's text must be: msgpackr would turn bytes that are
+ * not (a lone surrogate encoded as if it were a character) into U+FFFD, and the server would keep
+ * something other than what the client sent. ASCII, most strings, is checked without a decode.
+ */
+function isUtf8(bytes: Uint8Array, start: number, length: number): boolean {
+  const end = start + length;
+  for (let i = start; i < end; i++) {
+    if (bytes[i]! >= 0x80) {
+      try {
+        utf8.decode(bytes.subarray(i, end));
+        return true;
+      } catch {
+        return false;
+      }
+    }
+  }
+  return true;
 }
 
 function checkNumber(view: DataView, pos: number, check: Check): string | undefined {

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Text } from './text.js';
 
 /**
  * The commands a game client may send, with the schema of each payload. Every command is
@@ -6,11 +7,12 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
  * decide then applies the game's rules (an empty meal, a timezone that does not exist…) and
  * answers those with CMD_REJECTED and the rule's code. Bounds here match the rules tables
  * (actors/user/rules.ts, actors/challenge/rules.ts); protocol/ is a leaf and cannot import them.
+ * Every string is `Text` (protocol/text.ts): well-formed Unicode without control characters.
  */
-const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]*$' });
-const Name = Type.String({ minLength: 1, maxLength: 40 });
-const FoodName = Type.String({ minLength: 1, maxLength: 60 });
-const Timezone = Type.String({ minLength: 1, maxLength: 64 });
+const Id = Text({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]*$' });
+const Name = Text({ minLength: 1, maxLength: 40 });
+const FoodName = Text({ minLength: 1, maxLength: 60 });
+const Timezone = Text({ minLength: 1, maxLength: 64 });
 const EpochMs = Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000 });
 const Amount = (max: number) => Type.Number({ minimum: 0, maximum: max });
 const strict = { additionalProperties: false } as const;
@@ -19,7 +21,7 @@ const Food = Type.Object(
   {
     name: FoodName,
     quantity: Amount(100_000),
-    unit: Type.String({ minLength: 1, maxLength: 20 }),
+    unit: Text({ minLength: 1, maxLength: 20 }),
     calories: Amount(20_000),
     proteinG: Amount(2_000),
     carbsG: Amount(2_000),
@@ -31,7 +33,7 @@ const Food = Type.Object(
 export const clientCommandPayloads = {
   'user.register': Type.Object({ displayName: Name, timezone: Timezone }, strict),
   'profile.update': Type.Object(
-    { displayName: Type.Optional(Name), avatar: Type.Optional(Type.String({ maxLength: 512 })), timezone: Type.Optional(Timezone) },
+    { displayName: Type.Optional(Name), avatar: Type.Optional(Text({ maxLength: 512 })), timezone: Type.Optional(Timezone) },
     strict,
   ),
   'goal.set': Type.Object(
@@ -56,7 +58,7 @@ export const clientCommandPayloads = {
   'challenge.create': Type.Object(
     {
       challengeId: Type.Optional(Id),
-      title: Type.String({ minLength: 1, maxLength: 80 }),
+      title: Text({ minLength: 1, maxLength: 80 }),
       kind: Type.Union([Type.Literal('meals-logged'), Type.Literal('water-ml'), Type.Literal('goal-days'), Type.Literal('points')]),
       target: Type.Optional(Type.Number({ minimum: 1, maximum: 1_000_000_000 })),
       startsAt: EpochMs,
@@ -94,9 +96,9 @@ export const commandTarget: Record<ClientCommandType, 'user' | 'challenge'> = {
 /** A command as a client sends it (HTTP body or the `cmd` frame). */
 export const CommandRequest = Type.Object(
   {
-    id: Type.String({ minLength: 1, maxLength: 128 }),
-    to: Type.String({ minLength: 3, maxLength: 160, pattern: '^(user|challenge)/[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$' }),
-    type: Type.String({ minLength: 1, maxLength: 64 }),
+    id: Text({ minLength: 1, maxLength: 128 }),
+    to: Text({ minLength: 3, maxLength: 160, pattern: '^(user|challenge)/[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$' }),
+    type: Text({ minLength: 1, maxLength: 64 }),
     payload: Type.Optional(Type.Unknown()),
   },
   strict,

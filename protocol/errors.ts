@@ -30,6 +30,7 @@ export const ErrorCode = {
   RUNTIME_STOPPED: 'RUNTIME_STOPPED',
   DEAD_LETTER_NOT_FOUND: 'DEAD_LETTER_NOT_FOUND',
   COMMAND_ID_REUSED: 'COMMAND_ID_REUSED',
+  ACTOR_CRASHED_NOT_KEPT: 'ACTOR_CRASHED_NOT_KEPT',
   // http and auth
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
   BODY_INVALID: 'BODY_INVALID',
@@ -83,7 +84,7 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
   EVENT_INVALID: { status: 400, description: 'An event lacks an id or a type, or has a bad schema version.' },
   EVENT_NOT_SERIALIZABLE: {
     status: 400,
-    description: 'Event data or metadata is not plain JSON (cycles, bigint, functions, NUL characters…).',
+    description: 'Event data, metadata or a snapshot is not plain JSON that the store can give back (cycles, bigint, functions, NUL characters, unpaired surrogates…).',
   },
   EVENT_ID_CONFLICT: {
     status: 409,
@@ -118,6 +119,10 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
   COMMAND_ID_REUSED: {
     status: 409,
     description: 'You sent this command id before with another type or payload for the same actor; nothing was applied. Use a new id.',
+  },
+  ACTOR_CRASHED_NOT_KEPT: {
+    status: 500,
+    description: 'The command crashed its actor on every attempt, and keeping it as a dead letter failed too; the failure is logged with the command.',
   },
   ROUTE_NOT_FOUND: { status: 404, description: 'No endpoint answers this method and path.' },
   BODY_INVALID: { status: 400, description: 'The request body is not a JSON object.' },

@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { commandTarget } from './commands.js';
 import { ErrorCode } from './errors.js';
 import type { CloseCode } from './close-codes.js';
+import { isText, Text } from './text.js';
 import { MAX_TOPIC_LENGTH, parseTopic } from './topics.js';
 import { validateClientCommand, Validator, type Checked, type ValidCommand } from './validate.js';
 
@@ -37,10 +38,10 @@ const StreamVersion = Type.Integer({ minimum: 0, maximum: MAX_STREAM_VERSION });
 /** A version, a counter or a ping number: a non-negative safe integer. */
 const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 /** Long enough that a too-long topic is answered TOPIC_INVALID rather than FRAME_INVALID. */
-const TopicField = Type.String({ maxLength: 4 * MAX_TOPIC_LENGTH });
+const TopicField = Text({ maxLength: 4 * MAX_TOPIC_LENGTH });
 
 // client → server (strict)
-export const HelloFrame = Type.Object({ t: Type.Literal('hello'), token: Type.String({ minLength: 1, maxLength: 4096 }) }, strict);
+export const HelloFrame = Type.Object({ t: Type.Literal('hello'), token: Text({ minLength: 1, maxLength: 4096 }) }, strict);
 export const SubFrame = Type.Object({ t: Type.Literal('sub'), topic: TopicField, fromVersion: Type.Optional(StreamVersion) }, strict);
 export const UnsubFrame = Type.Object({ t: Type.Literal('unsub'), topic: TopicField }, strict);
 export const PingFrame = Type.Object({ t: Type.Literal('ping'), n: Type.Optional(Count) }, strict);
@@ -183,7 +184,7 @@ export function parseClientFrame(decoded: unknown): ParsedFrame<ClientFrame> {
   const validator = clientValidators.get(t);
   if (!validator) return unknownFrame(t, 'client');
   const checked = validator.validate(frame);
-  if (!checked.ok) return { ...checked, ...(typeof frame.topic === 'string' ? { topic: frame.topic.slice(0, 4 * MAX_TOPIC_LENGTH) } : {}) };
+  if (!checked.ok) return { ...checked, ...echoed('topic', frame.topic, 4 * MAX_TOPIC_LENGTH) };
   const value = checked.value as ClientFrame;
   if (value.t === 'sub' || value.t === 'unsub') {
     const topic = parseTopic(value.topic);
@@ -194,12 +195,22 @@ export function parseClientFrame(decoded: unknown): ParsedFrame<ClientFrame> {
 
 function parseCommand(frame: Record<string, unknown>): ParsedFrame<CmdFrame> {
   const { t: _t, ...request } = frame;
-  const id = typeof frame.id === 'string' && frame.id.length > 0 && frame.id.length <= 128 ? { id: frame.id } : {};
+  const id = echoed('id', frame.id, 128);
   const checked = validateClientCommand(request);
   if (!checked.ok) return { ...checked, ...id };
   const target = checkCommandTarget(checked.value);
   if (!target.ok) return { ...target, ...id };
   return { ok: true, value: { t: 'cmd', ...target.value } };
+}
+
+/**
+ * A field of a refused frame that its `err` repeats, if it is text (protocol/text.ts): a command's
+ * id only when it is not too long, a topic cut to `maxLength`.
+ */
+function echoed<K extends 'id' | 'topic'>(key: K, value: unknown, maxLength: number): { [P in K]?: string } {
+  if (typeof value !== 'string' || value.length === 0 || (key === 'id' && value.length > maxLength)) return {};
+  const repeated = value.slice(0, maxLength);
+  return isText(repeated) ? ({ [key]: repeated } as { [P in K]?: string }) : {};
 }
 
 /**

@@ -2,6 +2,7 @@ import type { TSchema, Static } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { clientCommandPayloads, CommandRequest, type ClientCommandType } from './commands.js';
 import { ErrorCode, type ErrorCode as Code } from './errors.js';
+import { TEXT_FORMAT, textFault } from './text.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; code: Code; message: string };
 
@@ -17,7 +18,8 @@ export class Validator<S extends TSchema> {
     if (this.check.Check(value)) return { ok: true, value };
     const first = this.check.Errors(value).First();
     const where = first?.path ? first.path : '(root)';
-    return { ok: false, code: this.code, message: `${where}: ${first?.message ?? 'invalid'}` };
+    const fault = first?.schema.format === TEXT_FORMAT && typeof first.value === 'string' ? textFault(first.value) : undefined;
+    return { ok: false, code: this.code, message: `${where}: ${fault ?? first?.message ?? 'invalid'}` };
   }
 }
 

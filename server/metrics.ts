@@ -49,6 +49,12 @@ export class ServerMetrics {
   });
   private readonly restarts = new Counter({ name: 'gamifier_actor_restarts_total', help: 'Actor restarts after a crash', labelNames: ['actor'], registers: [this.registry] });
   private readonly deadLetters = new Counter({ name: 'gamifier_dead_letters_total', help: 'Commands dead-lettered', labelNames: ['actor'], registers: [this.registry] });
+  private readonly deadLettersLost = new Counter({
+    name: 'gamifier_dead_letters_lost_total',
+    help: 'Commands that crashed their actor on every attempt and could not be kept as dead letters',
+    labelNames: ['actor'],
+    registers: [this.registry],
+  });
   private readonly quarantines = new Counter({ name: 'gamifier_actor_quarantines_total', help: 'Actors quarantined after repeated crashes', labelNames: ['actor'], registers: [this.registry] });
   private readonly backgroundErrors = new Counter({ name: 'gamifier_background_errors_total', help: 'Failures off the critical path (snapshots, outbox, timers)', registers: [this.registry] });
   private readonly parkings = new Counter({
@@ -126,6 +132,10 @@ export class ServerMetrics {
       },
       restarted: (actor) => this.restarts.inc({ actor }),
       deadLettered: (actor) => this.deadLetters.inc({ actor }),
+      deadLetterLost: (actor, command, error) => {
+        this.deadLettersLost.inc({ actor });
+        log.error({ err: error, commandId: command.id, to: command.to, type: command.type }, 'a crashed command could not be kept as a dead letter');
+      },
       quarantined: (actor) => this.quarantines.inc({ actor }),
       backgroundError: (what, error) => {
         this.backgroundErrors.inc();

@@ -9,7 +9,7 @@ import type { Folded } from './fold.js';
 import type { RuntimeMetrics } from './metrics.js';
 import { failed, type Outcome } from './outcome.js';
 import type { RuntimeSettings } from './settings.js';
-import { CrashRecord, isInfrastructureFault, restartDelay } from './supervision.js';
+import { CrashRecord, isInfrastructureFault, isUnstorable, restartDelay } from './supervision.js';
 import type { AnyActorType, CommandEnvelope } from './types.js';
 
 /** What every actor of a runtime shares. */
@@ -90,7 +90,8 @@ export class Actor {
       (outcome) => this.answer(job, outcome),
       (error: unknown) => {
         // supervise answers every fault itself; this is a bug in it, and the mailbox goes on.
-        this.answer(job, failed(ErrorCode.ACTOR_CRASHED, `${this.address} failed to handle ${job.envelope.type}: ${error instanceof Error ? error.message : String(error)}`));
+        this.deps.metrics.deadLetterLost(this.type.name, job.envelope, error);
+        this.answer(job, failed(ErrorCode.ACTOR_CRASHED_NOT_KEPT, `${this.address} failed to handle ${job.envelope.type}: ${error instanceof Error ? error.message : String(error)}`));
       },
     );
   }
@@ -128,6 +129,9 @@ export class Actor {
         this.remember(key, fingerprint, outcome);
         return outcome;
       } catch (error) {
+        // The store refused the events decide made (text it could not give back): no crash, and
+        // no retry, which would decide the same again. The state is the store's, as it was.
+        if (isUnstorable(error)) return failed(ErrorCode.EVENT_NOT_SERIALIZABLE, `${envelope.type} to ${this.address}: ${error.message}`);
         this.folded = undefined;
         if (isInfrastructureFault(error)) {
           return failed(ErrorCode.STORE_UNAVAILABLE, `${error.message}; the command may be sent again with the same id`);
@@ -180,11 +184,13 @@ export class Actor {
 
   private async deadLetter(envelope: CommandEnvelope, error: unknown, attempts: number): Promise<Outcome> {
     const { deadLetters, settings, metrics, clock } = this.deps;
+    let lost: unknown;
     try {
       await deadLetters.add(envelope, error, attempts, settings.node);
       metrics.deadLettered(this.type.name);
     } catch (writeError) {
-      metrics.backgroundError(`dead-lettering ${envelope.id}`, writeError);
+      lost = writeError;
+      metrics.deadLetterLost(this.type.name, envelope, writeError);
     }
     this.crashes ??= new CrashRecord();
     if (this.crashes.record(clock.now(), settings)) {
@@ -192,7 +198,10 @@ export class Actor {
       metrics.quarantined(this.type.name);
     }
     const reason = error instanceof Error ? error.message : String(error);
-    return failed(ErrorCode.ACTOR_CRASHED, `${envelope.type} crashed ${this.address} ${attempts} times (${reason}); it is kept as a dead letter`);
+    const crashed = `${envelope.type} crashed ${this.address} ${attempts} times (${reason})`;
+    if (lost === undefined) return failed(ErrorCode.ACTOR_CRASHED, `${crashed}; it is kept as a dead letter`);
+    const why = lost instanceof Error ? lost.message : String(lost);
+    return failed(ErrorCode.ACTOR_CRASHED_NOT_KEPT, `${crashed}; keeping it as a dead letter failed too (${why}); the failure is logged`);
   }
 
   private remember(key: string, fingerprint: string, outcome: Outcome): void {

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres';
-import { storeError } from '../../store/index.js';
+import { EventNotSerializableError, storeError, toJsonText } from '../../store/index.js';
 import type { CommandEnvelope } from './types.js';
 
 export interface DeadLetter {
@@ -18,7 +18,7 @@ interface Row {
   id: string;
   actor: string;
   command_id: string;
-  command: CommandEnvelope;
+  command: CommandEnvelope | string;
   error: string;
   attempts: number;
   node: string | null;
@@ -30,13 +30,33 @@ const toDeadLetter = (row: Row): DeadLetter => ({
   id: Number(row.id),
   actor: row.actor,
   commandId: row.command_id,
-  command: row.command,
+  command: typeof row.command === 'string' ? (JSON.parse(row.command) as CommandEnvelope) : row.command,
   error: row.error,
   attempts: row.attempts,
   node: row.node,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
+
+/**
+ * The command as the `command` jsonb column keeps it: its JSON, or, when it holds text that jsonb
+ * refuses (a NUL, an unpaired surrogate: a command from a sender that skipped the edge's checks),
+ * its JSON text as one jsonb string. JSON.stringify escapes both (`\u0000`, `\udfff`), so that
+ * string is plain text, and reading it back (`toDeadLetter`) gives the very same command.
+ */
+function storable(command: CommandEnvelope): string {
+  try {
+    return toJsonText(command, 'command');
+  } catch (error) {
+    if (!(error instanceof EventNotSerializableError)) throw error;
+    return JSON.stringify(JSON.stringify(command));
+  }
+}
+
+/** An error's text as a `text` column keeps it: a NUL written as `\0`, an unpaired surrogate as U+FFFD. */
+function keepableText(text: string): string {
+  return (text.replaceAll('\u0000', '\\0') as unknown as { toWellFormed(): string }).toWellFormed();
+}
 
 /** Commands that crashed their actor on every attempt, kept in PostgreSQL for an operator. */
 export class DeadLetters {
@@ -48,7 +68,7 @@ export class DeadLetters {
     try {
       await this.sql`
         insert into dead_letters (actor, command_id, command, error, attempts, node)
-        values (${command.to}, ${command.id}, ${JSON.stringify(command)}::text::jsonb, ${text.slice(0, 8_000)}, ${attempts}, ${node})
+        values (${command.to}, ${command.id}, ${storable(command)}::text::jsonb, ${keepableText(text.slice(0, 8_000))}, ${attempts}, ${node})
         on conflict (command_id) do update
           set error = excluded.error, attempts = dead_letters.attempts + excluded.attempts,
               node = excluded.node, updated_at = now()`;

@@ -10,6 +10,8 @@ export interface RuntimeMetrics {
   commandHandled(actorType: string, commandType: string, outcome: Outcome, ms: number): void;
   restarted(actorType: string): void;
   deadLettered(actorType: string): void;
+  /** A command crashed its actor on every attempt and could not be kept as a dead letter: log it with the command. */
+  deadLetterLost(actorType: string, command: { id: string; to: string; type: string }, error: unknown): void;
   quarantined(actorType: string): void;
   /** Something failed off the critical path (a snapshot write, a dead-letter write). */
   backgroundError(what: string, error: unknown): void;
@@ -21,6 +23,7 @@ export const noMetrics: RuntimeMetrics = {
   commandHandled: () => undefined,
   restarted: () => undefined,
   deadLettered: () => undefined,
+  deadLetterLost: () => undefined,
   quarantined: () => undefined,
   backgroundError: () => undefined,
 };

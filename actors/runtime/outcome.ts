@@ -31,6 +31,8 @@ export type FailureCode =
   | typeof ErrorCode.COMMAND_FORBIDDEN
   | typeof ErrorCode.ACTOR_TYPE_UNKNOWN
   | typeof ErrorCode.ACTOR_CRASHED
+  | typeof ErrorCode.ACTOR_CRASHED_NOT_KEPT
+  | typeof ErrorCode.EVENT_NOT_SERIALIZABLE
   | typeof ErrorCode.ACTOR_UNAVAILABLE
   | typeof ErrorCode.RUNTIME_STOPPED
   | typeof ErrorCode.STREAM_VERSION_CONFLICT

@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../protocol/errors.js';
+import { isText } from '../../protocol/text.js';
 import { isStreamId, type EventStore } from '../../store/index.js';
 import type { ActorDeps } from './actor.js';
 import { activate } from './activation.js';
@@ -238,7 +239,9 @@ export class DeadLetterAdmin {
     const letter = await this.letters.get(id);
     if (!letter) return failed(ErrorCode.DEAD_LETTER_NOT_FOUND, `no dead letter ${id}`);
     const outcome = await this.send(letter.command);
-    if (outcome.status !== 'failed' || outcome.code !== ErrorCode.ACTOR_CRASHED) await this.letters.remove(id);
+    // Crashed again: the letter stays (updated by the new crash, or as it was when that update failed).
+    const crashed = outcome.status === 'failed' && (outcome.code === ErrorCode.ACTOR_CRASHED || outcome.code === ErrorCode.ACTOR_CRASHED_NOT_KEPT);
+    if (!crashed) await this.letters.remove(id);
     return outcome;
   }
 
@@ -248,8 +251,8 @@ export class DeadLetterAdmin {
 }
 
 function checkEnvelope(envelope: CommandEnvelope): Outcome | undefined {
-  if (typeof envelope?.id !== 'string' || envelope.id.length === 0 || envelope.id.length > 128) {
-    return failed(ErrorCode.COMMAND_INVALID, 'a command needs an id of 1 to 128 characters');
+  if (typeof envelope?.id !== 'string' || envelope.id.length === 0 || envelope.id.length > 128 || !isText(envelope.id)) {
+    return failed(ErrorCode.COMMAND_INVALID, 'a command needs an id of 1 to 128 characters of text (protocol/text.ts)');
   }
   if (!isStreamId(envelope.to)) return failed(ErrorCode.COMMAND_INVALID, `${JSON.stringify(envelope.to)} is not an actor address`);
   if (typeof envelope.type !== 'string') return failed(ErrorCode.COMMAND_INVALID, 'a command needs a type');

@@ -20,6 +20,14 @@ export function isInfrastructureFault(error: unknown): error is GamifierError {
   return error instanceof GamifierError && infrastructureCodes.has(error.code);
 }
 
+/**
+ * The store refused to keep the events a command decided (EVENT_NOT_SERIALIZABLE: text that its
+ * readers could not give back). Retrying would decide the same events: the command fails at once.
+ */
+export function isUnstorable(error: unknown): error is GamifierError {
+  return error instanceof GamifierError && error.code === ErrorCode.EVENT_NOT_SERIALIZABLE;
+}
+
 /** Counts an actor's dead letters in a sliding window and says when it must be quarantined. */
 export class CrashRecord {
   private times: number[] = [];

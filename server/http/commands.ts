@@ -1,6 +1,7 @@
 import { appliedVersion, type ActorRuntime, type Outcome } from '../../actors/runtime/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { checkCommandTarget } from '../../protocol/frames.js';
+import { isText } from '../../protocol/text.js';
 import { validateClientCommand } from '../../protocol/validate.js';
 import type { EventStore } from '../../store/index.js';
 import type { Clock } from '../../actors/runtime/index.js';
@@ -71,11 +72,13 @@ export function mountCommands(router: Router, deps: { runtime: ActorRuntime; sto
     if (!to || !/^(user|challenge)\/[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/.test(to)) {
       throw new HttpError(ErrorCode.QUERY_INVALID, 'add ?to=<actor address> (e.g. user/u42)');
     }
+    const id = request.params.id!;
+    if (id.length > 128 || !isText(id)) throw new HttpError(ErrorCode.QUERY_INVALID, 'a command id is text of at most 128 characters (docs/API.md)');
     if (to.startsWith('user/') && to !== `user/${principal.userId}`) {
       throw new HttpError(ErrorCode.AUTH_FORBIDDEN, `a player may ask only about commands to user/${principal.userId} and challenges`);
     }
     // Command ids are the sender's own: this finds the asking player's command of that id.
-    const version = await appliedVersion(deps.store, to, { id: request.params.id!, meta: { origin: 'client', userId: principal.userId } });
+    const version = await appliedVersion(deps.store, to, { id, meta: { origin: 'client', userId: principal.userId } });
     if (version === undefined) throw new HttpError(ErrorCode.COMMAND_NOT_FOUND, `no command ${request.params.id} was applied to ${to}`);
     return ok({ id: request.params.id, to, status: 'ok', version });
   });

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { ErrorCode } from '../../protocol/errors.js';
+import { Text } from '../../protocol/text.js';
 import { Validator } from '../../protocol/validate.js';
 import type { Auth } from '../auth.js';
 import { HttpError, ok, type Router } from './router.js';
@@ -8,7 +9,7 @@ import { HttpError, ok, type Router } from './router.js';
 function devTokenRequest(maxTtlSeconds: number) {
   return Type.Object(
     {
-      userId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]*$' }),
+      userId: Text({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]*$' }),
       ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: maxTtlSeconds })),
     },
     { additionalProperties: false },

@@ -293,6 +293,28 @@ export function eventStoreContract(name: string, target: ContractTarget): void {
       expect(await store.readStream(id)).toEqual([]);
     });
 
+    it('refuses text its own readers could not read back (a lone surrogate, a NUL) in data, metadata, keys and snapshots', async () => {
+      const id = stream();
+      const refused: Array<() => Promise<unknown>> = [
+        () => store.append(id, NO_STREAM, [ev('a.b', { name: 'F\udfff' })]),
+        () => store.append(id, NO_STREAM, [ev('a.b', { list: ['ok', '\ud800x'] })]),
+        () => store.append(id, NO_STREAM, [ev('a.b', { ['k\udc00']: 1 })]),
+        () => store.append(id, NO_STREAM, [ev(), { ...ev(), metadata: { commandId: 'c\ud83d' } }]),
+        () => store.append(id, NO_STREAM, [ev(), { ...ev(), metadata: { commandId: 'c\u0000' } }]),
+        () => store.saveSnapshot({ streamId: id, version: 1, state: { displayName: 'F\udfff' } }),
+        () => store.saveSnapshot({ streamId: id, version: 1, state: { food: 'a\u0000' } }),
+      ];
+      for (const call of refused) await expect(call()).rejects.toMatchObject({ code: ErrorCode.EVENT_NOT_SERIALIZABLE });
+      expect(await store.readStream(id)).toEqual([]);
+      expect(await store.loadSnapshot(id)).toBeUndefined();
+
+      const kept = { name: 'Zoë 🥗 \ud83d\ude00', tab: 'a\tb', rtl: '\u202eevil', bom: '\ufeff' };
+      await store.append(id, NO_STREAM, [ev('a.b', kept)]);
+      expect((await store.readStream(id))[0]!.data).toEqual(kept);
+      await store.saveSnapshot({ streamId: id, version: 1, state: kept });
+      expect((await store.loadSnapshot(id))?.state).toEqual(kept);
+    });
+
     if (target.holdOpenTransaction) {
       const hold = target.holdOpenTransaction;
       it('does not read past a transaction that is still open, and returns its events once it commits', async () => {

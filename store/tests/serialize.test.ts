@@ -18,6 +18,8 @@ describe('toJsonText', () => {
       [{ when: new Date(0) }, 'data.when'],
       [{ s: 'x\u0000y' }, 'data.s'],
       [{ ['k\u0000']: 1 }, 'data'],
+      [{ list: ['ok', 'F\udfff'] }, 'data.list[1]'],
+      [{ ['k\ud800']: 1 }, 'data'],
       [{ n: [Infinity] }, 'data.n[0]'],
       [cycle, 'data.list[0].back'],
       [nested(100, 1n), `data${'.next'.repeat(100)}`],

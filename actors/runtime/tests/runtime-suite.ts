@@ -23,11 +23,12 @@ const okVersion = (outcome: Outcome) => {
 };
 
 function recordingMetrics() {
-  const counts = { restarted: 0, deadLettered: 0, quarantined: 0, activatedFromSnapshot: 0, errors: [] as string[] };
+  const counts = { restarted: 0, deadLettered: 0, deadLettersLost: [] as string[], quarantined: 0, activatedFromSnapshot: 0, errors: [] as string[] };
   const metrics: RuntimeMetrics = {
     ...noMetrics,
     restarted: () => void counts.restarted++,
     deadLettered: () => void counts.deadLettered++,
+    deadLetterLost: (_type, command, error) => void counts.deadLettersLost.push(`${command.id}: ${(error as Error).message}`),
     quarantined: () => void counts.quarantined++,
     activated: (_type, fromSnapshot) => void (fromSnapshot && counts.activatedFromSnapshot++),
     backgroundError: (what, error) => void counts.errors.push(`${what}: ${(error as Error).message}`),
@@ -144,6 +145,52 @@ export function runtimeSuite(name: string, openStore: () => Promise<OpenStore>):
       expect(await rt.deadLetters.discard(again!.id)).toBe(true);
       expect(await rt.deadLetters.list({ actor: address })).toEqual([]);
       expect(await rt.deadLetters.retry(again!.id)).toMatchObject({ status: 'failed', code: ErrorCode.DEAD_LETTER_NOT_FOUND });
+    });
+
+    it('keeps a poison command as it was sent, even with text jsonb refuses (a NUL, an unpaired surrogate)', async () => {
+      const { metrics, counts } = recordingMetrics();
+      const address = counter();
+      const rt = runtime({ metrics, settings: { maxAttempts: 1, quarantineAfter: 10 } });
+      const poison = { ...add(address, 5), payload: { n: 5, note: 'a\u0000 F\udfff' } };
+      crashPlan.set(poison.id, 1_000);
+      expect(await rt.send(poison)).toMatchObject({ status: 'failed', code: ErrorCode.ACTOR_CRASHED, message: expect.stringContaining('kept as a dead letter') });
+      const [letter] = await rt.deadLetters.list({ actor: address });
+      expect(letter?.command).toEqual(poison);
+      expect(counts).toMatchObject({ deadLettered: 1, deadLettersLost: [] });
+    });
+
+    it('never says a command is kept as a dead letter when keeping it failed, and reports the loss', async () => {
+      const { metrics, counts } = recordingMetrics();
+      const address = counter();
+      const rt = runtime({ metrics, settings: { maxAttempts: 2, quarantineAfter: 10 } });
+      const poison = add(address, 5, `unkept-${randomUUID()}`);
+      crashPlan.set(poison.id, 1_000);
+      await opened.store.sql`alter table dead_letters add constraint refuse_unkept check (command_id not like 'unkept-%')`;
+      try {
+        const outcome = await rt.send(poison);
+        expect(outcome).toMatchObject({ status: 'failed', code: ErrorCode.ACTOR_CRASHED_NOT_KEPT });
+        expect((outcome as { message: string }).message).not.toContain('it is kept');
+      } finally {
+        await opened.store.sql`alter table dead_letters drop constraint refuse_unkept`;
+      }
+      expect(counts.deadLettersLost).toEqual([expect.stringContaining(poison.id)]);
+      expect(counts.deadLettered).toBe(0);
+      expect(await rt.deadLetters.list({ actor: address })).toEqual([]);
+      expect(okVersion(await rt.send(add(address, 1)))).toBe(1);
+    });
+
+    it('answers a command whose events the store cannot keep at once, without a crash, a retry or a quarantine', async () => {
+      const { metrics, counts } = recordingMetrics();
+      const address = counter();
+      const rt = runtime({ metrics, settings: { maxAttempts: 3, quarantineAfter: 2 } });
+      okVersion(await rt.send(add(address, 1)));
+      for (const to of ['counter/x\u0000', 'counter/\udfff', 'counter/y\u0000']) {
+        const forward: CommandEnvelope = { id: randomUUID(), to: address, type: 'counter.forward', payload: { to, n: 1 }, meta: { origin: 'client' } };
+        expect(await rt.send(forward)).toMatchObject({ status: 'failed', code: ErrorCode.EVENT_NOT_SERIALIZABLE });
+      }
+      expect(counts).toMatchObject({ restarted: 0, deadLettered: 0, quarantined: 0 });
+      expect(okVersion(await rt.send(add(address, 1)))).toBe(2);
+      expect((await opened.store.readStream(address)).map((e) => e.type)).toEqual(['counter.added', 'counter.added']);
     });
 
     it('quarantines an actor that keeps crashing, then serves it again', async () => {
