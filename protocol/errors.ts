@@ -57,6 +57,15 @@ export const ErrorCode = {
   SUBSCRIPTION_LIMIT: 'SUBSCRIPTION_LIMIT',
   COMMAND_TIMEOUT: 'COMMAND_TIMEOUT',
   CONNECTION_CLOSED: 'CONNECTION_CLOSED',
+  // bus
+  BUS_DISCONNECTED: 'BUS_DISCONNECTED',
+  BUS_NO_RESPONDERS: 'BUS_NO_RESPONDERS',
+  BUS_TIMEOUT: 'BUS_TIMEOUT',
+  BUS_PAYLOAD_TOO_LARGE: 'BUS_PAYLOAD_TOO_LARGE',
+  BUS_MESSAGE_INVALID: 'BUS_MESSAGE_INVALID',
+  BUS_SUBJECT_INVALID: 'BUS_SUBJECT_INVALID',
+  BUS_HANDLER_FAILED: 'BUS_HANDLER_FAILED',
+  BUS_CLOSED: 'BUS_CLOSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -159,6 +168,32 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
     status: 503,
     description: 'The client was closed (or refused for good) before the answer came; a command may have been applied.',
   },
+  BUS_DISCONNECTED: {
+    status: 503,
+    description: "The node's connection to NATS dropped (or never came up); a request in flight may have been handled: retry it with the same command id.",
+  },
+  BUS_NO_RESPONDERS: {
+    status: 503,
+    description: "No node listens on the subject of a bus request (NATS' 503 status); retry later, with the same command id.",
+  },
+  BUS_TIMEOUT: {
+    status: 504,
+    description: 'No reply came to a bus request within its timeout; it may have been handled: retry it with the same command id.',
+  },
+  BUS_PAYLOAD_TOO_LARGE: {
+    status: 413,
+    description: "A bus message is larger than NATS' `max_payload` (1 MiB by default); it was not sent.",
+  },
+  BUS_MESSAGE_INVALID: {
+    status: 500,
+    description: 'A bus message could not be encoded (a cycle…) or decoded with the bus codec (MessagePack).',
+  },
+  BUS_SUBJECT_INVALID: { status: 500, description: 'A bus subject has an empty token, whitespace, or a misplaced `*` or `>`.' },
+  BUS_HANDLER_FAILED: {
+    status: 500,
+    description: 'The responder of a bus request failed; its own code and message travel with the error.',
+  },
+  BUS_CLOSED: { status: 503, description: 'The bus was closed (the node is shutting down) before the operation completed.' },
 };
 
 /** Base of every error the project raises on purpose: a stable code plus the cause. */

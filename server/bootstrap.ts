@@ -55,7 +55,7 @@ export async function startServer(config: Config, log: Logger, options: { clock?
     runtime: () => runtime,
     projections: async () => (await projections.status()).map((status) => ({ name: status.name, lagEvents: status.lag.events })),
   });
-  const bus = new InProcessBus((subject, error) => log.error({ err: error, subject }, 'bus handler failed'));
+  const bus = new InProcessBus({ log });
   runtime = new ActorRuntime(gameActorTypes, {
     store: store.store,
     onCommitted: committedEventPublisher(bus, (error, streamId) => log.error({ err: error, streamId }, 'event not published')),
