@@ -42,6 +42,8 @@ export interface Bus {
   subscribe(subject: string, handler: BusHandler, options?: SubscribeOptions): BusSubscription;
   request(subject: string, message: unknown, options?: RequestOptions): Promise<unknown>;
   serve(subject: string, responder: BusResponder, options?: SubscribeOptions): BusSubscription;
+  /** Resolves once everything sent before (subscriptions included) has reached NATS: a subscriber then hears what others publish. */
+  flush(): Promise<void>;
   /** Counters of what the bus went through: status changes, faults of handlers, dropped messages. */
   stats(): BusStats;
   close(): Promise<void>;

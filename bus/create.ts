@@ -8,8 +8,10 @@ export interface CreateBusOptions extends BusOptions {
   /** The connection's name on NATS, e.g. `gamifier-<node id>`. */
   name?: string;
   log?: BusLog;
-  /** Start-up attempts to reach NATS (1 s apart) before failing with BUS_DISCONNECTED: 10 by default. */
+  /** Start-up attempts to reach NATS before failing with BUS_DISCONNECTED: 10 by default. */
   connectAttempts?: number;
+  /** Pause between those attempts: 1,000 ms by default. */
+  connectRetryMs?: number;
 }
 
 /**

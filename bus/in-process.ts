@@ -97,6 +97,10 @@ export class InProcessBus implements Bus {
     });
   }
 
+  async flush(): Promise<void> {
+    this.ensureOpen();
+  }
+
   stats(): BusStats {
     return this.monitor.stats();
   }

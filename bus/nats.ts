@@ -139,6 +139,16 @@ export class NatsBus implements Bus {
     });
   }
 
+  async flush(): Promise<void> {
+    this.ensureOpen();
+    if (!this.connected) throw new BusDisconnectedError('the bus is disconnected from NATS: nothing can be flushed');
+    try {
+      await this.nc.flush();
+    } catch (error) {
+      throw this.closing ? new BusClosedError() : new BusDisconnectedError(`the flush to NATS failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
   stats(): BusStats {
     return this.monitor.stats();
   }
