@@ -63,6 +63,15 @@ export const ErrorCode = {
   CONNECTION_CLOSED: 'CONNECTION_CLOSED',
   CONNECTION_LIMIT: 'CONNECTION_LIMIT',
   NODE_FULL: 'NODE_FULL',
+  // bus
+  BUS_DISCONNECTED: 'BUS_DISCONNECTED',
+  BUS_NO_RESPONDERS: 'BUS_NO_RESPONDERS',
+  BUS_TIMEOUT: 'BUS_TIMEOUT',
+  BUS_PAYLOAD_TOO_LARGE: 'BUS_PAYLOAD_TOO_LARGE',
+  BUS_MESSAGE_INVALID: 'BUS_MESSAGE_INVALID',
+  BUS_SUBJECT_INVALID: 'BUS_SUBJECT_INVALID',
+  BUS_HANDLER_FAILED: 'BUS_HANDLER_FAILED',
+  BUS_CLOSED: 'BUS_CLOSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -186,6 +195,32 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
     description: 'The player, or the address, already holds the most WebSocket connections it may; close one, or try later.',
   },
   NODE_FULL: { status: 503, description: 'The node holds as many WebSocket connections as it may; connect again later or to another node.' },
+  BUS_DISCONNECTED: {
+    status: 503,
+    description: "The node's connection to NATS dropped (or never came up); a request in flight may have been handled: retry it with the same command id.",
+  },
+  BUS_NO_RESPONDERS: {
+    status: 503,
+    description: "No node listens on the subject of a bus request (NATS' 503 status); retry later, with the same command id.",
+  },
+  BUS_TIMEOUT: {
+    status: 504,
+    description: 'No reply came to a bus request within its timeout; it may have been handled: retry it with the same command id.',
+  },
+  BUS_PAYLOAD_TOO_LARGE: {
+    status: 413,
+    description: "A bus message is larger than NATS' `max_payload` (1 MiB by default); it was not sent.",
+  },
+  BUS_MESSAGE_INVALID: {
+    status: 500,
+    description: 'A bus message could not be encoded (a cycle…) or decoded with the bus codec (MessagePack).',
+  },
+  BUS_SUBJECT_INVALID: { status: 500, description: 'A bus subject has an empty token, whitespace, or a misplaced `*` or `>`.' },
+  BUS_HANDLER_FAILED: {
+    status: 500,
+    description: 'The responder of a bus request failed; its own code and message travel with the error.',
+  },
+  BUS_CLOSED: { status: 503, description: 'The bus was closed (the node is shutting down) before the operation completed.' },
 };
 
 /** Base of every error the project raises on purpose: a stable code plus the cause. */

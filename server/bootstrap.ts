@@ -75,7 +75,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     projections: async () =>
       (await projections.status()).map((status) => ({ name: status.name, lagEvents: status.lag.events, parkedEvents: status.parked.count })),
   });
-  const bus = new InProcessBus((subject, error) => log.error({ err: error, subject }, 'bus handler failed'));
+  const bus = new InProcessBus({ log });
   runtime = new ActorRuntime(gameActorTypes, {
     store: store.store,
     onCommitted: committedEventPublisher(bus, (error, streamId) => log.error({ err: error, streamId }, 'event not published')),

@@ -1,16 +1,7 @@
 import type { CommittedEvent } from '../../actors/runtime/index.js';
-import { eventSubject, type Bus } from '../../bus/index.js';
+import { eventSubject, type Bus, type StreamEventMessage } from '../../bus/index.js';
 
-/**
- * A committed event as it travels on the bus (`g.evt.<type>.<id>`): one message per event, in
- * commit order. Delivery is at most once; watchers find gaps by `version` and read the store.
- */
-export interface StreamEventMessage {
-  streamId: string;
-  /** The stream's version after this event. */
-  version: number;
-  event: { type: string; data: unknown };
-}
+export type { StreamEventMessage };
 
 /**
  * The runtime's `onCommitted` that publishes each committed event on the bus.
@@ -34,13 +25,4 @@ export function committedEventPublisher(
       }
     }
   };
-}
-
-/** The message if it has the shape of a StreamEventMessage of `streamId`; undefined otherwise. */
-export function streamEventOf(message: unknown, streamId: string): StreamEventMessage | undefined {
-  if (typeof message !== 'object' || message === null) return undefined;
-  const { streamId: id, version, event } = message as Partial<StreamEventMessage>;
-  if (id !== streamId || !Number.isSafeInteger(version) || (version as number) < 1) return undefined;
-  if (typeof event !== 'object' || event === null || typeof event.type !== 'string') return undefined;
-  return message as StreamEventMessage;
 }

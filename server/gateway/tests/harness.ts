@@ -41,7 +41,7 @@ export async function startStack(database: Database): Promise<Stack> {
   const store = await openStore(
     schema ? { databaseUrl: postgresUrl, dataDir: 'memory', poolSize: 6, schema } : { dataDir: 'memory', poolSize: 1 },
   );
-  const bus = new InProcessBus((subject, error) => log.error({ err: error, subject }, 'bus handler failed'));
+  const bus = new InProcessBus({ log });
   const runtime = new ActorRuntime([userActorType, challengeActorType], {
     store: store.store,
     timerPollMs: 100,

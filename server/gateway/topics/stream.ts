@@ -1,9 +1,8 @@
-import { eventSubject, type Bus, type BusSubscription } from '../../../bus/index.js';
+import { eventSubject, streamEventOf, type Bus, type BusSubscription } from '../../../bus/index.js';
 import { ErrorCode, GamifierError } from '../../../protocol/errors.js';
 import type { EvtFrame } from '../../../protocol/frames.js';
 import { topicStream, type Topic } from '../../../protocol/topics.js';
 import type { EventStore } from '../../../store/types.js';
-import { streamEventOf } from '../publisher.js';
 import type { TopicSink, TopicSource, TopicWatch } from './source.js';
 
 export interface StreamTopicDeps {
@@ -107,7 +106,7 @@ class StreamFeed {
   }
 
   private receive(message: unknown): void {
-    // Subjects replace '.' in ids with '_': another stream may share this subject.
+    // Anyone may publish anything on this subject: only this stream's well-formed events count.
     const received = streamEventOf(message, this.stream);
     if (!received) return;
     const frame: EvtFrame = {
