@@ -34,9 +34,10 @@ describe.skipIf(!available)('a poisoned event on a running server (PostgreSQL)',
   afterAll(() => running?.close());
 
   it('parks the event where a projection cannot apply it, and every projection keeps applying later events', async () => {
-    // A display name with an unpaired UTF-16 surrogate: the log keeps it, the read models cannot.
+    // A registration without a display name (as a buggy writer or an old schema might have left
+    // it): the log keeps any JSON, the read models' tables need the name.
     await running.server.store.store.append('user/mallory', NO_STREAM, [
-      { id: randomUUID(), type: 'user.registered', data: { userId: 'mallory', displayName: 'Mal\uD800lory', timezone: 'UTC' } },
+      { id: randomUUID(), type: 'user.registered', data: { userId: 'mallory', displayName: null, timezone: 'UTC' } },
     ]);
     expect((await bob.command('user/bob', 'user.register', { displayName: 'Bob', timezone: 'UTC' })).status).toBe(200);
     expect((await bob.command('user/bob', 'meal.log', meal)).status).toBe(200);
@@ -70,10 +71,10 @@ describe.skipIf(!available)('a poisoned event on a running server (PostgreSQL)',
           streamVersion: 1,
           status: 'parked',
           attempts: 3,
-          event: expect.objectContaining({ type: 'user.registered', data: { userId: 'mallory', displayName: 'Mal\uD800lory', timezone: 'UTC' } }),
+          event: expect.objectContaining({ type: 'user.registered', data: { userId: 'mallory', displayName: null, timezone: 'UTC' } }),
         }),
       ]);
-      expect(status.parked.events[0].error).toMatch(/surrogate/);
+      expect(status.parked.events[0].error).toMatch(/display_name/);
       expect(await metric('gamifier_projection_parked_events', status.name)).toBe(1);
       expect(await metric('gamifier_projection_events_parked_total', status.name)).toBe(1);
     }

@@ -185,7 +185,7 @@ export function runtimeSuite(name: string, openStore: () => Promise<OpenStore>):
       const rt = runtime({ metrics, settings: { maxAttempts: 3, quarantineAfter: 2 } });
       okVersion(await rt.send(add(address, 1)));
       for (const to of ['counter/x\u0000', 'counter/\udfff', 'counter/y\u0000']) {
-        const forward: CommandEnvelope = { id: randomUUID(), to: address, type: 'counter.forward', payload: { to, n: 1 }, meta: { origin: 'client' } };
+        const forward: CommandEnvelope = { id: randomUUID(), to: address, type: 'counter.forward', payload: { to, n: 1 }, meta: { origin: 'client', userId: 'tester' } };
         expect(await rt.send(forward)).toMatchObject({ status: 'failed', code: ErrorCode.EVENT_NOT_SERIALIZABLE });
       }
       expect(counts).toMatchObject({ restarted: 0, deadLettered: 0, quarantined: 0 });

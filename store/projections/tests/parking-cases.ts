@@ -123,8 +123,8 @@ export function parkingCases(h: Harness): void {
   });
 
   it('parks the player whose display name the database cannot store, and every read model goes on', async () => {
-    // An unpaired UTF-16 surrogate: the log keeps it (json), the read models' jsonb refuses it.
-    await h.writer.user('mallory', player.registered('mallory', 'Mal\uD800lory'));
+    // No display name (a buggy writer, an old schema): the log keeps any JSON, the read models' tables need the name.
+    await h.writer.user('mallory', player.registered('mallory', null as unknown as string));
     const projections = h.projections(gameProjections);
     await projections.start();
     await h.writer.user('ada', player.registered('ada', 'Ada'), player.points(40));
