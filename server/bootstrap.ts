@@ -2,7 +2,8 @@ import { challengeActorType } from '../actors/challenge/index.js';
 import { ActorRuntime, systemClock, type Clock } from '../actors/runtime/index.js';
 import { defaultLimits } from '../protocol/frames.js';
 import { userActorType } from '../actors/user/index.js';
-import { gameProjections, Projections, readModelQueries, type OpenStore } from '../store/index.js';
+import { gameProjections, readModelChangePublisher, ReadModelChanges, readModelQueries } from '../game/index.js';
+import { Projections, type OpenStore } from '../store/index.js';
 import { Auth } from './auth.js';
 import type { Config } from './config.js';
 import { openDatabase } from './database.js';
@@ -15,7 +16,6 @@ import { Router } from './http/router.js';
 import { listen, type Listening } from './listen.js';
 import type { Logger } from './log.js';
 import { ServerMetrics } from './metrics.js';
-import { ReadModelChanges } from './read-model-changes.js';
 import { CoalescedTopicSource, committedEventPublisher, feedTopic, leaderboardTopic, RateBudgets, type Gateway, type GatewayDeps } from './gateway/index.js';
 import { InProcessBus } from '../bus/index.js';
 
@@ -55,10 +55,11 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     'event store open',
   );
   let runtime: ActorRuntime | undefined;
+  const bus = new InProcessBus({ log });
   const queries = readModelQueries(store.sql);
-  const changes = new ReadModelChanges((userId) => queries.feed.friends(userId));
+  const changes = new ReadModelChanges(bus, (userId) => queries.feed.friends(userId));
   const projections = new Projections(store.store, gameProjections, {
-    onApplied: changes.applied,
+    onApplied: readModelChangePublisher(bus, (error) => log.warn({ err: error }, 'read-model change signal not published')),
     onError: (projection, generation, error) => log.warn({ err: error, projection, generation }, 'projection failed; retrying from its checkpoint'),
     onParked: (projection, generation, event, error, attempts) => {
       metrics.projectionEventParked(projection);
@@ -75,7 +76,6 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     projections: async () =>
       (await projections.status()).map((status) => ({ name: status.name, lagEvents: status.lag.events, parkedEvents: status.parked.count })),
   });
-  const bus = new InProcessBus({ log });
   runtime = new ActorRuntime(gameActorTypes, {
     store: store.store,
     onCommitted: committedEventPublisher(bus, (error, streamId) => log.error({ err: error, streamId }, 'event not published')),

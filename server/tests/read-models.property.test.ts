@@ -4,8 +4,10 @@ import { challengeActorType } from '../../actors/challenge/index.js';
 import { SimulatedClock } from '../../actors/runtime/clock.js';
 import { ActorRuntime } from '../../actors/runtime/runtime.js';
 import { userActorType, type UserState } from '../../actors/user/index.js';
-import { foldLeaderboard, readLog, settled } from '../../store/projections/tests/expected.js';
-import { gameProjections, openStore, Projections, readModelQueries, type OpenStore } from '../../store/index.js';
+import { gameProjections, readModelQueries } from '../../game/index.js';
+import { foldLeaderboard } from '../../game/tests/expected.js';
+import { openStore, Projections, type OpenStore } from '../../store/index.js';
+import { readLog, settled } from '../../store/projections/tests/settled.js';
 import { dropSchema, eventually, needPostgres, postgresUrl, uniqueSchema } from '../../test/support/services.js';
 
 const available = await needPostgres();
