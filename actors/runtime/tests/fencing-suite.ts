@@ -138,6 +138,8 @@ export function fencingSuite(name: string, open: () => Promise<{ a: OpenStore; b
       // A resumes: it delivers its stale batch again and tries to checkpoint it.
       resumeOutbox.open();
       await eventually(async () => (outboxA.state.answered === outboxA.state.held ? true : undefined), 10_000, "A's resumed sends");
+      // A's stalled timer service resumes too, before its claims end.
+      await eventually(async () => (timersA.state.answered === timerActors.filter(stalled).length ? true : undefined), 10_000, "A's stalled timers");
       await effectsA.stop();
       await effectsB.stop();
       await timerServiceB.stop();
