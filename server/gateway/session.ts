@@ -42,7 +42,7 @@ export interface SessionContext {
   readonly budgets: RateBudgets;
   /** Counts the session as one of the player's connections, unless the player is at their cap. */
   admit(session: Session, userId: string): Refusal | undefined;
-  /** Sends a command to its actor; never rejects (ActorRuntime.send, or a router to its owner). */
+  /** Sends a command to its actor through the dispatcher; never rejects. */
   send(envelope: CommandEnvelope): Promise<Outcome>;
   /** The source of a topic's kind, or undefined when this node does not serve it. */
   source(topic: Topic): TopicSource | undefined;
