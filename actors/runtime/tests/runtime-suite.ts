@@ -301,6 +301,8 @@ export function runtimeSuite(name: string, openStore: () => Promise<OpenStore>):
       await eventually(async () => ((await opened.sql`select 1 from timers where actor = ${address}`).length === 0 ? true : undefined));
       expect(await after.send(add(address, 1))).toMatchObject({ status: 'rejected', code: 'COUNTER_CLOSED' });
       expect((await opened.store.readStream(address)).map((e) => e.type)).toEqual(['counter.close.scheduled', 'counter.closed']);
+      // Its outbox would otherwise deliver the next test's effects, which must wait for a crash.
+      await after.stop();
     });
 
     it('delivers an actor-to-actor command exactly once despite a crash between commit and send', async () => {
