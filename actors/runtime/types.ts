@@ -1,4 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
+import type { Folded } from './fold.js';
 
 /** `type/id`, e.g. `user/u42` or `challenge/c7`; also the actor's event stream id. */
 export type ActorAddress = string;
@@ -120,6 +121,11 @@ export interface ActorType<State, Cmd extends Command = Command, Event extends D
   snapshotEvery?: number;
   /** Bump when State's shape changes: older snapshots are then ignored and the stream replayed. */
   stateVersion?: number;
+  /**
+   * What watchers of `name/<id>` see of the actor at `now`: a public view of its state, without
+   * bookkeeping (de-duplication sets). Without it they see the state as it is.
+   */
+  view?(id: string, folded: Folded<State>, now: number): unknown;
 }
 
 export type AnyActorType = ActorType<any, any, any>;

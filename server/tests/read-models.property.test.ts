@@ -1,3 +1,4 @@
+import { withBackground } from '../../test/support/background.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { challengeActorType } from '../../actors/challenge/index.js';
@@ -59,7 +60,7 @@ describe.skipIf(!available)('read models agree with the event log (property, Pos
       fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 30 }), async (ops) => {
         run += 1;
         const clock = new SimulatedClock(Date.parse('2026-06-01T08:00:00Z') + run * 30 * 24 * 60 * minute);
-        const runtime = new ActorRuntime([userActorType, challengeActorType], { store: opened.store, clock, timerPollMs: 20 });
+        const runtime = withBackground(new ActorRuntime([userActorType, challengeActorType], { store: opened.store, deadLetters: opened.deadLetters, clock }), opened, { clock, pollMs: 20 });
         const projections = new Projections(opened.store, gameProjections, { catchUpPollMs: 20 });
         runtime.start();
         await projections.start();
