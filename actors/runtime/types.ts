@@ -1,5 +1,4 @@
 import type { AnyStateMachine } from 'xstate';
-import type { Folded } from './fold.js';
 
 /** `type/id`, e.g. `user/u42` or `challenge/c7`; also the actor's event stream id. */
 export type ActorAddress = string;
@@ -34,6 +33,14 @@ export interface CommandEnvelope<Type extends string = string, Payload = unknown
   type: Type;
   payload: Payload;
   meta: Omit<CommandMeta, 'now'>;
+}
+
+/** An actor's whole in-memory state: the domain state, the lifecycle value and the stream version. */
+export interface Folded<State> {
+  state: State;
+  /** The lifecycle machine's state value; undefined for a type without a machine. */
+  lifecycle: string | undefined;
+  version: number;
 }
 
 /** A domain event as decide returns it and evolve consumes it. */
