@@ -15,9 +15,9 @@ import { Router } from './http/router.js';
 import { listen, type Listening } from './listen.js';
 import type { Logger } from './log.js';
 import { ServerMetrics } from './metrics.js';
+import { openNodeBus } from './node-bus.js';
 import { ReadModelChanges } from './read-model-changes.js';
 import { CoalescedTopicSource, committedEventPublisher, feedTopic, leaderboardTopic, RateBudgets, type Gateway, type GatewayDeps } from './gateway/index.js';
-import { InProcessBus } from '../bus/index.js';
 
 /** The game's actor types, in one place. */
 export const gameActorTypes = [userActorType, challengeActorType] as const;
@@ -75,7 +75,11 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     projections: async () =>
       (await projections.status()).map((status) => ({ name: status.name, lagEvents: status.lag.events, parkedEvents: status.parked.count })),
   });
-  const bus = new InProcessBus({ log });
+  // NATS when NATS_URL is set, in-process otherwise; a NATS that cannot be reached fails the start.
+  const bus = await openNodeBus(config, log, metrics.registry).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   runtime = new ActorRuntime(gameActorTypes, {
     store: store.store,
     onCommitted: committedEventPublisher(bus, (error, streamId) => log.error({ err: error, streamId }, 'event not published')),
@@ -131,6 +135,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   } catch (error) {
     await runtime.stop();
     await projections.stop();
+    await bus.close();
     await store.close();
     throw error;
   }
