@@ -34,6 +34,8 @@ export async function pairedBuses(settings: PushSettings, natsUrl: string, round
     ['ack p99 ms', (result) => result.ack.p99],
     ['push p50 ms', (result) => result.push.p50],
     ['push p99 ms', (result) => result.push.p99],
+    // Within one run: what the push takes beyond the ack, i.e. the hop from the publisher back to the watcher.
+    ['push p50 − ack p50 ms', (result) => result.push.p50 - result.ack.p50],
   ];
   console.log(`\n(b) medians of ${rounds} rounds per bus (NATS at ${natsUrl}):`);
   console.log(
