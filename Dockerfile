@@ -7,6 +7,7 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY server ./server
 COPY actors ./actors
+COPY game ./game
 COPY store ./store
 COPY bus ./bus
 COPY cluster ./cluster

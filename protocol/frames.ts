@@ -214,6 +214,20 @@ function echoed<K extends 'id' | 'topic'>(key: K, value: unknown, maxLength: num
 }
 
 /**
+ * Whom a player may command, the one rule for every way in (WebSocket `cmd`, `POST /v1/commands`,
+ * and asking what became of a command): their own `user/<id>` and any challenge, which checks
+ * the player itself (meta.userId). AUTH_FORBIDDEN otherwise.
+ *
+ * @example
+ * mayCommand('u42', 'user/u7'); // { ok: false, code: 'AUTH_FORBIDDEN', … }
+ */
+export function mayCommand(userId: string, to: string): Checked<string> {
+  const [kind, targetId] = to.split('/') as [string, string];
+  if (kind !== 'user' || targetId === userId) return { ok: true, value: to };
+  return { ok: false, code: ErrorCode.AUTH_FORBIDDEN, message: `a player may command only user/${userId} (and challenges)` };
+}
+
+/**
  * The checks of a command that need its target, shared by every way in: the command goes to an
  * actor of the type that has it (COMMAND_UNKNOWN), and `challenge.create` creates the challenge
  * its `to` names (its payload's challengeId is filled in from `to`, or must equal it).

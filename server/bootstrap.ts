@@ -1,8 +1,9 @@
 import { challengeActorType } from '../actors/challenge/index.js';
-import { ActorRuntime, systemClock, type Clock } from '../actors/runtime/index.js';
+import { ActorRuntime, DeadLetterAdmin, EffectsProcessor, ownsEverything, systemClock, TimerService, type Clock, type Dispatcher } from '../actors/runtime/index.js';
 import { defaultLimits } from '../protocol/frames.js';
 import { userActorType } from '../actors/user/index.js';
-import { gameProjections, Projections, readModelQueries, type OpenStore } from '../store/index.js';
+import { gameProjections, readModelChangePublisher, ReadModelChanges, readModelQueries } from '../game/index.js';
+import { Projections, type OpenStore } from '../store/index.js';
 import { Auth } from './auth.js';
 import type { Config } from './config.js';
 import { openDatabase } from './database.js';
@@ -16,7 +17,6 @@ import { listen, type Listening } from './listen.js';
 import type { Logger } from './log.js';
 import { ServerMetrics } from './metrics.js';
 import { openNodeBus } from './node-bus.js';
-import { ReadModelChanges } from './read-model-changes.js';
 import { CoalescedTopicSource, committedEventPublisher, feedTopic, leaderboardTopic, RateBudgets, type Gateway, type GatewayDeps } from './gateway/index.js';
 
 /** The game's actor types, in one place. */
@@ -32,7 +32,8 @@ export interface RunningServer {
 }
 
 /**
- * The composition root: config → store → bus → actor runtime → projections → HTTP and WebSocket. Nothing else in the project
+ * The composition root: config → store → bus → actor runtime (the dispatcher) → its background work
+ * (outbox, timers) → projections → HTTP and WebSocket. Nothing else in the project
  * constructs infrastructure; tests start the same server through this function.
  */
 export interface StartOptions {
@@ -55,21 +56,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     'event store open',
   );
   let runtime: ActorRuntime | undefined;
-  const queries = readModelQueries(store.sql);
-  const changes = new ReadModelChanges((userId) => queries.feed.friends(userId));
-  const projections = new Projections(store.store, gameProjections, {
-    onApplied: changes.applied,
-    onError: (projection, generation, error) => log.warn({ err: error, projection, generation }, 'projection failed; retrying from its checkpoint'),
-    onParked: (projection, generation, event, error, attempts) => {
-      metrics.projectionEventParked(projection);
-      log.warn(
-        { err: error, projection, generation, position: event.position, streamId: event.streamId, version: event.version, type: event.type, attempts },
-        'projection could not apply an event: parked it and moved on (GET /v1/admin/projections/:name/parked)',
-      );
-    },
-  });
   let gateway: Gateway | undefined;
-  const metrics = new ServerMetrics(log, {
+  const metrics: ServerMetrics = new ServerMetrics(log, {
     runtime: () => runtime,
     connections: () => gateway?.stats().connections ?? 0,
     projections: async () =>
@@ -80,17 +68,50 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     await store.close();
     throw error;
   });
+  const queries = readModelQueries(store.sql);
+  const changes = new ReadModelChanges(bus, (userId) => queries.feed.friends(userId));
+  const projections = new Projections(store.store, gameProjections, {
+    onApplied: readModelChangePublisher(bus, (error) => log.warn({ err: error }, 'read-model change signal not published')),
+    onError: (projection, generation, error) => log.warn({ err: error, projection, generation }, 'projection failed; retrying from its checkpoint'),
+    onParked: (projection, generation, event, error, attempts) => {
+      metrics.projectionEventParked(projection);
+      log.warn(
+        { err: error, projection, generation, position: event.position, streamId: event.streamId, version: event.version, type: event.type, attempts },
+        'projection could not apply an event: parked it and moved on (GET /v1/admin/projections/:name/parked)',
+      );
+    },
+  });
+  const clock = options.clock ?? systemClock;
   runtime = new ActorRuntime(gameActorTypes, {
     store: store.store,
+    deadLetters: store.deadLetters,
     onCommitted: committedEventPublisher(bus, (error, streamId) => log.error({ err: error, streamId }, 'event not published')),
     metrics: metrics.runtimeMetrics,
     storeAvailable: () => store.health.state.up,
-    ...(options.clock ? { clock: options.clock } : {}),
+    clock,
     settings: { node: config.nodeName, idleMs: config.actorIdleMs, maxActive: config.actorMaxActive, snapshotEvery: config.snapshotEvery },
   });
+  // Every sender reaches actors through the dispatcher: on one node the runtime itself (a cluster
+  // wraps it in a routing one). Background work serves the actors this node owns: all of them.
+  const dispatcher: Dispatcher = runtime;
+  const owns = ownsEverything;
+  const onBackgroundError = (what: string, error: unknown) => metrics.runtimeMetrics.backgroundError(what, error);
+  const timers = new TimerService({ timers: store.timers, dispatcher, owns, clock, onError: onBackgroundError });
+  const outbox = new EffectsProcessor({
+    store: store.store,
+    timers: store.timers,
+    dispatcher,
+    owns,
+    clock,
+    timersChanged: () => timers.wake(),
+    onError: onBackgroundError,
+  });
+  const deadLetters = new DeadLetterAdmin(store.deadLetters, dispatcher);
+  const stopBackground = () => Promise.all([outbox.stop(), timers.stop()]);
   runtime.start();
+  outbox.start();
+  timers.start();
   await projections.start();
-  const clock = options.clock ?? systemClock;
   const auth = new Auth(config.jwtSecret, config.adminToken, { maxTtlSeconds: config.tokenMaxTtlSeconds, clock });
   // One budget per player, drawn on by their WebSocket frames and their HTTP commands alike.
   const budgets = new RateBudgets(defaultLimits.ratePerSec, defaultLimits.burst);
@@ -109,12 +130,12 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   });
   router.get('/metrics', async () => ({ status: 200, body: await metrics.text(), contentType: metrics.registry.contentType }));
   if (config.mode === 'development') mountDevToken(router, auth);
-  mountCommands(router, { runtime, store: store.store, auth, budgets, clock });
+  mountCommands(router, { dispatcher, store: store.store, auth, budgets, clock });
   mountReads(router, { queries, auth });
-  mountAdmin(router, { runtime, store: store.store, projections, auth, node });
+  mountAdmin(router, { dispatcher, deadLetters, actorsActive: () => runtime.stats().active, store: store.store, projections, auth, node });
 
   const gatewayDeps: GatewayDeps = {
-    runtime,
+    dispatcher,
     store: store.store,
     bus,
     auth,
@@ -133,6 +154,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     // A node that waited for its database takes over the port it waited on (PORT=0 included).
     ({ listening, gateway } = await listen(port === undefined ? config : { ...config, port }, router, gatewayDeps, log));
   } catch (error) {
+    await stopBackground();
     await runtime.stop();
     await projections.stop();
     await bus.close();
@@ -152,6 +174,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       // Clients get `bye` and close 1012 (reconnect elsewhere) once in-flight commands are answered.
       await gateway.drain();
       listening.close();
+      await stopBackground();
       await liveRuntime.stop();
       await projections.stop();
       await bus.close();

@@ -115,3 +115,11 @@ export function storeError(error: unknown, what: string): Error {
   if (isConnectionError(error)) return new StoreUnavailableError(`${what}: database unreachable`, error);
   return new StoreQueryError(`${what}: ${(error as Error)?.message ?? String(error)}`, error);
 }
+
+/** The error itself or the first error in its `cause` chain that is an instance of `type`. */
+export function causedBy<T extends Error>(error: unknown, type: new (...args: never[]) => T): T | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 10; current = current.cause, depth++) {
+    if (current instanceof type) return current;
+  }
+  return undefined;
+}

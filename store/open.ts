@@ -4,6 +4,10 @@ import { connect, ensureSchema } from './postgres/connect.js';
 import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/event-store.js';
 import { migrate, type MigrationReport } from './postgres/migrate.js';
 import { startEmbeddedPostgres } from './pglite/embedded.js';
+import type { DeadLetterStore } from './dead-letters.js';
+import { PostgresDeadLetters } from './postgres/dead-letters.js';
+import { PostgresTimers } from './postgres/timers.js';
+import type { TimerStore } from './timers.js';
 import type { Upcasters } from './upcasters.js';
 import { DatabaseHealth, type DatabaseHealthOptions } from './health.js';
 
@@ -31,6 +35,9 @@ export interface OpenStore {
   readonly kind: 'postgres' | 'pglite';
   readonly store: PostgresEventStore;
   readonly sql: Sql;
+  /** Dead letters and durable timers, in the same database (the actor runtime's tables). */
+  readonly deadLetters: DeadLetterStore;
+  readonly timers: TimerStore;
   readonly migrations: MigrationReport;
   /** Whether the database answered its last probe: read it instead of asking the database. */
   readonly health: DatabaseHealth;
@@ -75,6 +82,8 @@ export async function openStore(config: StoreConfig): Promise<OpenStore> {
       kind: embedded ? 'pglite' : 'postgres',
       store,
       sql,
+      deadLetters: new PostgresDeadLetters(sql),
+      timers: new PostgresTimers(sql),
       migrations: report,
       health,
       async close() {

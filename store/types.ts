@@ -107,6 +107,14 @@ export interface SnapshotToSave<State = unknown> {
   state: State;
 }
 
+/** Where a command's events are in its stream (`EventStore.commandEvents`). */
+export interface CommandEvents {
+  firstVersion: number;
+  lastVersion: number;
+  /** The first event's metadata. */
+  metadata: EventMetadata;
+}
+
 /** A transaction handle for read-model writes that commit together with a checkpoint. */
 export type Transaction = Sql;
 
@@ -142,10 +150,29 @@ export interface EventStore {
   loadLatest<State = unknown>(streamId: StreamId, schemaVersion: number): Promise<LatestState<State>>;
 
   loadCheckpoint(name: string): Promise<LogCursor>;
-  /** Runs `update` and stores the checkpoint in one transaction: both commit or neither. */
-  commitCheckpoint(name: string, cursor: LogCursor, update?: (tx: Transaction) => Promise<void>): Promise<void>;
+  /**
+   * Runs `update` and stores the checkpoint in one transaction: both commit or neither. With a
+   * `fence`, a compare-and-set: the transaction first locks the checkpoint and fails with
+   * CheckpointMovedError (wrapped; find it with `causedBy`) unless it is still at `fence.from`,
+   * so two writers never both move it from one place, nor one move it back. Without a fence the
+   * checkpoint is set as given (an operator's rewind).
+   *
+   * @example
+   * await store.commitCheckpoint('runtime.effects', next, (tx) => timers.apply(changes, tx), { from: previous });
+   */
+  commitCheckpoint(name: string, cursor: LogCursor, update?: (tx: Transaction) => Promise<void>, fence?: { from: LogCursor }): Promise<void>;
 
-  /** The underlying connection, for the store's sibling modules (read models, runtime tables). */
+  /**
+   * The events a command appended, found by the id of its first event: that event's version and
+   * metadata, and the last version of the run that follows it with the same `commandId` and
+   * `userId` in their metadata (a command's events are one append). Undefined: no such event.
+   *
+   * @example
+   * const applied = await store.commandEvents('user/u42', firstEventId, { commandId: 'c8', userId: 'u42' });
+   */
+  commandEvents(streamId: StreamId, firstEventId: string, sender: { commandId: string; userId: string | undefined }): Promise<CommandEvents | undefined>;
+
+  /** The underlying connection, for the store's sibling modules (read models); the actor runtime never uses it. */
   readonly sql: Sql;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { challengeClientCommands, challengeSystemCommands, type ChallengeCommand
 import { decide } from './decide.js';
 import type { ChallengeEvent } from './events.js';
 import { evolve } from './evolve.js';
+import { challengeView } from './view.js';
 import { challengeMachine } from './machine.js';
 import { initialChallengeState, type ChallengeState } from './state.js';
 
@@ -23,6 +24,7 @@ export const challengeActorType: ActorType<ChallengeState, ChallengeCommand, Cha
   clientCommands: challengeClientCommands,
   systemCommands: challengeSystemCommands,
   stateVersion: 1,
+  view: (id, folded) => challengeView(id, folded),
 };
 
 export type * from './commands.js';
@@ -33,3 +35,4 @@ export { challengeClientCommands, challengeSystemCommands, TimerKey } from './co
 export { ChallengeErrorCode } from './errors.js';
 export { challengeRules } from './rules.js';
 export { rankingOf } from './ranking.js';
+export { challengeView, type ChallengeView } from './view.js';

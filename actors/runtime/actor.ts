@@ -1,8 +1,8 @@
 import { ErrorCode } from '../../protocol/errors.js';
-import type { EventStore } from '../../store/index.js';
+import type { DeadLetterStore, EventStore } from '../../store/index.js';
 import { activate, saveSnapshot } from './activation.js';
 import { sleep, type Clock } from './clock.js';
-import type { DeadLetters } from './dead-letters.js';
+import { keepDeadLetter } from './dead-letters.js';
 import { commandFingerprint, commandKey } from './command-key.js';
 import { decideAndPersist, reusedId, type Handled } from './handle-command.js';
 import type { Folded } from './fold.js';
@@ -15,7 +15,7 @@ import type { AnyActorType, CommandEnvelope } from './types.js';
 /** What every actor of a runtime shares. */
 export interface ActorDeps {
   store: EventStore;
-  deadLetters: DeadLetters;
+  deadLetters: DeadLetterStore;
   clock: Clock;
   settings: RuntimeSettings;
   metrics: RuntimeMetrics;
@@ -186,7 +186,7 @@ export class Actor {
     const { deadLetters, settings, metrics, clock } = this.deps;
     let lost: unknown;
     try {
-      await deadLetters.add(envelope, error, attempts, settings.node);
+      await keepDeadLetter(deadLetters, envelope, error, attempts, settings.node);
       metrics.deadLettered(this.type.name);
     } catch (writeError) {
       lost = writeError;

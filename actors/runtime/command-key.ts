@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { storeError, type EventStore } from '../../store/index.js';
+import type { EventStore } from '../../store/index.js';
 import { eventIdFor } from './ids.js';
 import type { CommandEnvelope, CommandMeta } from './types.js';
 
@@ -48,25 +48,15 @@ export interface PriorCommand {
 }
 
 /** The stored outcome of a command (undefined: never applied). */
-export async function priorCommand(store: EventStore, address: string, ref: CommandRef): Promise<PriorCommand | undefined> {
-  try {
-    const [first] = await store.sql<{ version: number; fingerprint: string | null }[]>`
-      select version, metadata->>'commandHash' as fingerprint from events where event_id = ${eventIdFor(address, commandKey(ref), 0)}`;
-    if (!first) return undefined;
-    // A command's events are one append, so they follow its first event; the same id from another
-    // sender may follow them, and is told apart by the sender.
-    const [last] = await store.sql<{ version: number | null }[]>`
-      select max(version)::int as version from events
-      where stream_id = ${address} and version between ${first.version} and ${first.version + 1_000}
-        and metadata->>'commandId' = ${ref.id} and (metadata->>'userId') is not distinct from ${ref.meta.userId ?? null}`;
-    return { version: last?.version ?? first.version, fingerprint: first.fingerprint ?? undefined };
-  } catch (error) {
-    // A lost database is the sender's to retry, not a crash of the actor.
-    throw storeError(error, `looking up command ${ref.id} of ${address}`);
-  }
+export async function priorCommand(store: Pick<EventStore, 'commandEvents'>, address: string, ref: CommandRef): Promise<PriorCommand | undefined> {
+  // A lost database is the sender's to retry, not a crash of the actor: the store's errors say so.
+  const applied = await store.commandEvents(address, eventIdFor(address, commandKey(ref), 0), { commandId: ref.id, userId: ref.meta.userId });
+  if (!applied) return undefined;
+  const fingerprint = applied.metadata.commandHash;
+  return { version: applied.lastVersion, fingerprint: typeof fingerprint === 'string' ? fingerprint : undefined };
 }
 
 /** The stream version a command left behind, if its events are stored (undefined: never applied). */
-export async function appliedVersion(store: EventStore, address: string, ref: CommandRef): Promise<number | undefined> {
+export async function appliedVersion(store: Pick<EventStore, 'commandEvents'>, address: string, ref: CommandRef): Promise<number | undefined> {
   return (await priorCommand(store, address, ref))?.version;
 }

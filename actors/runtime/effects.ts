@@ -1,34 +1,43 @@
-import type { EventStore, RecordedEvent, Transaction } from '../../store/index.js';
+import { causedBy, CheckpointMovedError, type EventStore, type LogCursor, type RecordedEvent, type TimerChange, type TimerStore } from '../../store/index.js';
 import { sleep, type Clock } from './clock.js';
+import type { Dispatcher, Owns } from './dispatcher.js';
 import { causedCommandId } from './ids.js';
-import type { Outcome } from './outcome.js';
+import { taken } from './outcome.js';
 import { groupBy } from './timers.js';
 import type { CommandEnvelope, Effect } from './types.js';
 
 export interface EffectsProcessorDeps {
-  store: EventStore;
+  store: Pick<EventStore, 'tail' | 'loadCheckpoint' | 'commitCheckpoint'>;
+  /** Where `schedule` and `cancel` effects go (the due index the TimerService fires from). */
+  timers: TimerStore;
+  dispatcher: Pick<Dispatcher, 'send'>;
+  /** Only effects of events of these actors: everything on one node; later, the shards this node holds. */
+  owns: Owns;
   clock: Clock;
-  deliver(envelope: CommandEnvelope): Promise<Outcome>;
-  /** Whether an outcome means the command was taken (answered, or dead-lettered). */
-  delivered(outcome: Outcome): boolean;
   /** A timer row was written: look at the due index. */
   timersChanged(): void;
   onError(what: string, error: unknown): void;
-  /** Only effects of events for which this holds (the actors this node owns). */
-  owns?(address: string): boolean;
   retryMs?: number;
 }
-
-type TimerChange =
-  | { kind: 'schedule'; actor: string; key: string; at: number; commandId: string; command: unknown }
-  | { kind: 'cancel'; actor: string; key: string };
 
 /**
  * The outbox. Effects are stored in the metadata of the event whose command decided them, so
  * they commit with it; this processor follows the global log from its checkpoint, delivers each
- * `send` (retrying until the receiver takes it; the receiver de-duplicates by the derived id),
- * writes `schedule`/`cancel` into the due index, and then moves its checkpoint in the same
- * transaction as the timer rows. A crash anywhere means re-delivery, never loss.
+ * `send` through the dispatcher (retrying until the receiver takes it; the receiver de-duplicates
+ * by the derived id), writes `schedule`/`cancel` into the due index, and then moves its
+ * checkpoint in the same transaction as the timer rows. A crash anywhere means re-delivery,
+ * never loss.
+ *
+ * The checkpoint is fenced: each batch's transaction moves it only from where this processor
+ * started the batch (a compare-and-set, `commitCheckpoint(…, { from })`). Two processors on one
+ * database — two nodes, or a process that slept through another's progress — may both deliver a
+ * batch (the receiver drops the second), but only one commits it: the other's timer rows and
+ * checkpoint roll back, and it resumes from where the winner left the checkpoint. So the
+ * checkpoint never moves back and a stale batch never rewrites the due index.
+ *
+ * @example
+ * const outbox = new EffectsProcessor({ store, timers, dispatcher: runtime, owns: ownsEverything, clock, timersChanged, onError });
+ * outbox.start();
  */
 export class EffectsProcessor {
   private readonly abort = new AbortController();
@@ -52,24 +61,27 @@ export class EffectsProcessor {
     const { store, clock } = this.deps;
     while (!this.abort.signal.aborted) {
       try {
-        const from = await store.loadCheckpoint(this.checkpointName);
+        let from = await store.loadCheckpoint(this.checkpointName);
         for await (const batch of store.tail(from, { signal: this.abort.signal })) {
-          await this.process(batch);
+          from = await this.process(batch, from);
         }
       } catch (error) {
         if (this.abort.signal.aborted) return;
+        // Another processor committed these events first: carry on from where it left the checkpoint.
+        if (causedBy(error, CheckpointMovedError)) continue;
         this.deps.onError('processing effects', error);
         await sleep(clock, this.deps.retryMs ?? 1_000, this.abort.signal);
       }
     }
   }
 
-  private async process(batch: RecordedEvent[]): Promise<void> {
+  /** Delivers a batch's effects and moves the checkpoint from `from` past it; answers the new checkpoint. */
+  private async process(batch: RecordedEvent[], from: LogCursor): Promise<LogCursor> {
     const sends: CommandEnvelope[] = [];
     const timers: TimerChange[] = [];
     for (const event of batch) {
       const effects = event.metadata.effects as Effect[] | undefined;
-      if (!Array.isArray(effects) || (this.deps.owns && !this.deps.owns(event.streamId))) continue;
+      if (!Array.isArray(effects) || !this.deps.owns(event.streamId)) continue;
       effects.forEach((effect, i) => {
         const id = causedCommandId(event.id, i);
         if (effect.kind === 'send') {
@@ -77,7 +89,7 @@ export class EffectsProcessor {
           if (typeof event.metadata.correlationId === 'string') meta.correlationId = event.metadata.correlationId;
           sends.push({ id, to: effect.to, type: effect.command.type, payload: effect.command.payload, meta });
         } else if (effect.kind === 'schedule') {
-          timers.push({ kind: 'schedule', actor: event.streamId, key: effect.key, at: effect.at, commandId: id, command: effect.command });
+          timers.push({ kind: 'schedule', actor: event.streamId, key: effect.key, dueAt: effect.at, commandId: id, message: effect.command });
         } else {
           timers.push({ kind: 'cancel', actor: event.streamId, key: effect.key });
         }
@@ -90,33 +102,17 @@ export class EffectsProcessor {
       }),
     );
     const last = batch[batch.length - 1]!;
-    await this.deps.store.commitCheckpoint(
-      this.checkpointName,
-      { txId: last.txId, position: last.position },
-      timers.length > 0 ? (tx) => writeTimers(tx, timers) : undefined,
-    );
+    const next = { txId: last.txId, position: last.position };
+    await this.deps.store.commitCheckpoint(this.checkpointName, next, timers.length > 0 ? (tx) => this.deps.timers.apply(timers, tx) : undefined, { from });
     if (timers.length > 0) this.deps.timersChanged();
+    return next;
   }
 
   private async deliverUntilTaken(envelope: CommandEnvelope): Promise<void> {
     for (let attempt = 1; !this.abort.signal.aborted; attempt++) {
-      const outcome = await this.deps.deliver(envelope);
-      if (this.deps.delivered(outcome)) return;
+      if (taken(await this.deps.dispatcher.send(envelope))) return;
       await sleep(this.deps.clock, Math.min(50 * 2 ** attempt, 5_000), this.abort.signal);
     }
     throw new Error('stopped while delivering');
-  }
-}
-
-async function writeTimers(tx: Transaction, changes: TimerChange[]): Promise<void> {
-  for (const change of changes) {
-    if (change.kind === 'schedule') {
-      await tx`
-        insert into timers (actor, key, due_at, command_id, command)
-        values (${change.actor}, ${change.key}, ${change.at}, ${change.commandId}, ${JSON.stringify(change.command)}::text::jsonb)
-        on conflict (actor, key) do update set due_at = excluded.due_at, command_id = excluded.command_id, command = excluded.command`;
-    } else {
-      await tx`delete from timers where actor = ${change.actor} and key = ${change.key}`;
-    }
   }
 }

@@ -1,13 +1,7 @@
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
-import type { AnyActorType, DomainEvent, Lifecycle } from './types.js';
+import type { AnyActorType, DomainEvent, Folded, Lifecycle } from './types.js';
 
-/** An actor's whole in-memory state: the domain state, the lifecycle value and the stream version. */
-export interface Folded<State> {
-  state: State;
-  /** The lifecycle machine's state value; undefined for a type without a machine. */
-  lifecycle: string | undefined;
-  version: number;
-}
+export type { Folded };
 
 const initialValues = new WeakMap<AnyStateMachine, string>();
 

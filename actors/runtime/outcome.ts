@@ -41,3 +41,18 @@ export type FailureCode =
   | typeof ErrorCode.COMMAND_ID_REUSED;
 
 export const failed = (code: FailureCode, message: string): Outcome => ({ status: 'failed', code, message });
+
+const retryable = new Set<string>([
+  ErrorCode.ACTOR_UNAVAILABLE,
+  ErrorCode.STORE_UNAVAILABLE,
+  ErrorCode.STREAM_VERSION_CONFLICT,
+  ErrorCode.RUNTIME_STOPPED,
+]);
+
+/**
+ * Whether an outcome means a command was taken for good (answered, rejected or dead-lettered):
+ * sending it again could not change anything. The outbox and the timers resend until it is.
+ */
+export function taken(outcome: Outcome): boolean {
+  return outcome.status !== 'failed' || !retryable.has(outcome.code);
+}

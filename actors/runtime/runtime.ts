@@ -1,28 +1,24 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { isText } from '../../protocol/text.js';
-import { isStreamId, type EventStore } from '../../store/index.js';
+import { isStreamId, type DeadLetterStore, type EventStore } from '../../store/index.js';
 import type { ActorDeps } from './actor.js';
 import { activate } from './activation.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
-import { DeadLetters, type DeadLetter } from './dead-letters.js';
-import { EffectsProcessor } from './effects.js';
+import type { ActorView, Dispatcher } from './dispatcher.js';
 import { foldEvents, initialFolded, type Folded } from './fold.js';
 import { noMetrics, type RuntimeMetrics } from './metrics.js';
 import { failed, type CommittedEvent, type Outcome } from './outcome.js';
 import { ActorRegistry } from './registry.js';
 import { defaultSettings, type RuntimeSettings } from './settings.js';
-import { TimerService } from './timers.js';
-import type { AnyActorType, CommandEnvelope } from './types.js';
+import type { ActorAddress, AnyActorType, CommandEnvelope } from './types.js';
 
 export interface RuntimeOptions {
   store: EventStore;
+  /** Where a command that crashed its actor on every attempt is kept. */
+  deadLetters: DeadLetterStore;
   clock?: Clock;
   settings?: Partial<RuntimeSettings>;
   metrics?: RuntimeMetrics;
-  /** Run the outbox (effects) processor and the durable-timer service; on by default. */
-  background?: boolean;
-  /** Timer-service poll interval (ms on the runtime's clock). */
-  timerPollMs?: number;
   /**
    * Called with an actor's events right after they commit, in commit order per actor — how the
    * server tells watchers. It must not throw or block.
@@ -35,28 +31,19 @@ export interface RuntimeOptions {
   storeAvailable?: () => boolean;
 }
 
-/** Outcomes that mean a command was taken for good (retrying it could not change anything). */
-function taken(outcome: Outcome): boolean {
-  return outcome.status !== 'failed' || !retryable.has(outcome.code);
-}
-const retryable = new Set<string>([
-  ErrorCode.ACTOR_UNAVAILABLE,
-  ErrorCode.STORE_UNAVAILABLE,
-  ErrorCode.STREAM_VERSION_CONFLICT,
-  ErrorCode.RUNTIME_STOPPED,
-]);
-
 /**
- * The actor runtime of one node: virtual actors addressed `type/id`, activated on their first
- * message, one message at a time each, persisted as events, supervised, passivated when idle.
+ * The local host of the actors this node owns: virtual actors addressed `type/id`, activated on
+ * their first message, one message at a time each, persisted as events, supervised, passivated
+ * when idle (registry, mailboxes, supervision, passivation). It is the Dispatcher of a single
+ * node; a cluster wraps it in a routing one. It runs no background work of its own: the
+ * composition root builds the outbox processor and the timer service over the dispatcher.
  *
  * @example
- * const runtime = new ActorRuntime([userType, challengeType], { store });
+ * const runtime = new ActorRuntime([userType, challengeType], { store: opened.store, deadLetters: opened.deadLetters });
  * runtime.start();
  * const outcome = await runtime.send({ id: 'c1', to: 'user/u42', type: 'meal.log', payload, meta: { origin: 'client', userId: 'u42' } });
  */
-export class ActorRuntime {
-  readonly deadLetters: DeadLetterAdmin;
+export class ActorRuntime implements Dispatcher {
   private readonly types = new Map<string, AnyActorType>();
   private readonly registry: ActorRegistry;
   private readonly settings: RuntimeSettings;
@@ -64,8 +51,6 @@ export class ActorRuntime {
   private readonly metrics: RuntimeMetrics;
   private readonly store: EventStore;
   private readonly pending = new Set<Promise<unknown>>();
-  private readonly effects: EffectsProcessor | undefined;
-  private readonly timers: TimerService | undefined;
   private sweepTimer: TimerHandle | undefined;
   private stopped = false;
   private readonly onCommitted: RuntimeOptions['onCommitted'];
@@ -80,10 +65,9 @@ export class ActorRuntime {
     this.settings = { ...defaultSettings, ...options.settings };
     this.metrics = options.metrics ?? noMetrics;
     this.onCommitted = options.onCommitted;
-    const letters = new DeadLetters(this.store.sql);
     const deps: ActorDeps = {
       store: this.store,
-      deadLetters: letters,
+      deadLetters: options.deadLetters,
       clock: this.clock,
       settings: this.settings,
       metrics: this.metrics,
@@ -92,30 +76,9 @@ export class ActorRuntime {
       storeAvailable: options.storeAvailable ?? (() => true),
     };
     this.registry = new ActorRegistry(deps);
-    this.deadLetters = new DeadLetterAdmin(letters, (envelope) => this.send(envelope));
-    if (options.background !== false) {
-      const onError = (what: string, error: unknown) => this.metrics.backgroundError(what, error);
-      const deliver = (envelope: CommandEnvelope) => this.send(envelope);
-      this.timers = new TimerService({
-        sql: this.store.sql,
-        clock: this.clock,
-        deliver,
-        delivered: taken,
-        onError,
-        ...(options.timerPollMs ? { pollMs: options.timerPollMs } : {}),
-      });
-      this.effects = new EffectsProcessor({
-        store: this.store,
-        clock: this.clock,
-        deliver,
-        delivered: taken,
-        timersChanged: () => this.timers?.wake(),
-        onError,
-      });
-    }
   }
 
-  /** Starts passivation sweeps, the outbox processor and the durable timers. */
+  /** Starts passivation sweeps. */
   start(): void {
     const every = Math.max(10, Math.min(this.settings.idleMs / 2, 5_000));
     const sweep = () => {
@@ -123,8 +86,6 @@ export class ActorRuntime {
       this.sweepTimer = this.clock.setTimer(every, sweep);
     };
     this.sweepTimer = this.clock.setTimer(every, sweep);
-    this.effects?.start();
-    this.timers?.start();
   }
 
   /**
@@ -184,6 +145,14 @@ export class ActorRuntime {
     return (await activate(this.store, this.typeOf(address), address)).folded;
   }
 
+  /** The actor's public view now (its type's `view`; the state as it is for a type without one). */
+  async view(address: ActorAddress): Promise<ActorView> {
+    const type = this.typeOf(address);
+    const folded = await this.current(address);
+    const id = address.slice(address.indexOf('/') + 1);
+    return { version: folded.version, view: type.view ? type.view(id, folded, this.clock.now()) : folded.state };
+  }
+
   stats(): { active: number; mailboxDepth: number; backgroundWrites: number } {
     return { active: this.registry.size, mailboxDepth: this.registry.mailboxDepth(), backgroundWrites: this.pending.size };
   }
@@ -194,14 +163,13 @@ export class ActorRuntime {
   }
 
   /**
-   * Stops taking commands, lets every mailbox drain, stops the outbox and timers, passivates
-   * every actor (writing their snapshots) and waits for background writes.
+   * Stops taking commands, lets every mailbox drain, passivates every actor (writing their
+   * snapshots) and waits for background writes. Stop the outbox and the timers first.
    */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.sweepTimer?.cancel();
-    await Promise.all([this.effects?.stop(), this.timers?.stop()]);
     while (this.registry.busy()) await new Promise((resolve) => setTimeout(resolve, 5));
     this.registry.passivateAll();
     await Promise.allSettled([...this.pending]);
@@ -216,37 +184,6 @@ export class ActorRuntime {
   private background(what: string, work: Promise<unknown>): void {
     this.pending.add(work);
     work.catch((error) => this.metrics.backgroundError(what, error)).finally(() => this.pending.delete(work));
-  }
-}
-
-/** The operator's view of dead letters: list, retry (send again, same id), discard. */
-export class DeadLetterAdmin {
-  constructor(
-    private readonly letters: DeadLetters,
-    private readonly send: (envelope: CommandEnvelope) => Promise<Outcome>,
-  ) {}
-
-  list(options?: { actor?: string; limit?: number; afterId?: number }): Promise<DeadLetter[]> {
-    return this.letters.list(options);
-  }
-
-  get(id: number): Promise<DeadLetter | undefined> {
-    return this.letters.get(id);
-  }
-
-  /** Sends the command again; the entry is removed unless the command crashed its actor again. */
-  async retry(id: number): Promise<Outcome> {
-    const letter = await this.letters.get(id);
-    if (!letter) return failed(ErrorCode.DEAD_LETTER_NOT_FOUND, `no dead letter ${id}`);
-    const outcome = await this.send(letter.command);
-    // Crashed again: the letter stays (updated by the new crash, or as it was when that update failed).
-    const crashed = outcome.status === 'failed' && (outcome.code === ErrorCode.ACTOR_CRASHED || outcome.code === ErrorCode.ACTOR_CRASHED_NOT_KEPT);
-    if (!crashed) await this.letters.remove(id);
-    return outcome;
-  }
-
-  discard(id: number): Promise<boolean> {
-    return this.letters.remove(id);
   }
 }
 

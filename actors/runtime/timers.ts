@@ -1,33 +1,39 @@
-import type { Sql } from 'postgres';
+import type { DueTimer, TimerStore } from '../../store/index.js';
 import { sleep, type Clock } from './clock.js';
-import type { Outcome } from './outcome.js';
-import type { CommandEnvelope, OutgoingCommand } from './types.js';
-
-interface DueRow {
-  actor: string;
-  key: string;
-  due_at: string;
-  command_id: string;
-  command: OutgoingCommand;
-}
+import type { Dispatcher, Owns } from './dispatcher.js';
+import { taken } from './outcome.js';
+import type { OutgoingCommand } from './types.js';
 
 export interface TimerServiceDeps {
-  sql: Sql;
+  /** The due index (written by the outbox processor in its checkpoint's transaction). */
+  timers: TimerStore;
+  dispatcher: Pick<Dispatcher, 'send'>;
+  /** The actors whose timers this service fires: everything on one node; later, the shards this node holds. */
+  owns: Owns;
   clock: Clock;
-  deliver(envelope: CommandEnvelope): Promise<Outcome>;
-  /** Whether an outcome means the timer's command was taken (answered, or dead-lettered). */
-  delivered(outcome: Outcome): boolean;
   onError(what: string, error: unknown): void;
   /** Longest sleep between looks at the due index, so timers set by other nodes are seen. */
   pollMs?: number;
+  /** How long a claim keeps other services off a timer: after a crash, the delay before another fires it. */
+  claimMs?: number;
+  /** How long a timer whose command was not taken (a retryable failure) waits before it is claimed again. */
+  retryMs?: number;
 }
 
 /**
- * Durable timers. The `timers` table is the due index (written by the effects processor in the
- * same transaction as its checkpoint); this service fires every due row as a command to its
- * actor — also rows that fell due while the process was down — and deletes a row only once its
- * command was taken, so a timer fires at least once. A reschedule gives the row a new command id,
- * so firing an old one never deletes the new.
+ * Durable timers. This service claims every due row of the `timers` index (also rows that fell
+ * due while the process was down), sends its command through the dispatcher, and removes the
+ * row once the command was taken. The claim is a lease taken atomically (TimerStore.claimDue),
+ * so two services on one database never fire one timer together; a service that dies between
+ * claim and removal leaves the row to be claimed again when its lease ends. A timer therefore
+ * fires at least once, and its command id (derived from the scheduling event) lets the receiver
+ * drop a second firing: exactly once in effect. A reschedule gives the row a new command id, so
+ * firing an old one never removes the new.
+ *
+ * @example
+ * const timers = new TimerService({ timers: opened.timers, dispatcher: runtime, owns: ownsEverything, clock, onError });
+ * timers.start();
+ * await timers.stop();
  */
 export class TimerService {
   private stopping = new AbortController();
@@ -69,33 +75,40 @@ export class TimerService {
     }
   }
 
-  /** Fires what is due; returns 'more' if a full page was due, else the next due time. */
+  /** Fires what is due; returns 'more' if a full page was due, else when to look next. */
   private async fireDue(): Promise<'more' | number | undefined> {
-    const { sql, clock } = this.deps;
+    const { timers, clock } = this.deps;
     const page = 200;
-    const due = await sql<DueRow[]>`
-      select actor, key, due_at, command_id, command from timers
-      where due_at <= ${clock.now()} order by due_at limit ${page}`;
+    const due = await timers.claimDue(clock.now(), { limit: page, claimMs: this.deps.claimMs ?? 30_000 });
+    let foreign = false;
     await Promise.all(
-      groupBy(due, (row) => row.actor).map(async (rows) => {
-        for (const row of rows) await this.fire(row);
+      groupBy(due, (timer) => timer.actor).map(async (group) => {
+        for (const timer of group) {
+          if (this.deps.owns(timer.actor)) await this.fire(timer);
+          else {
+            // Another node's to fire: let it go at once (the cluster issue claims by shard instead).
+            foreign = true;
+            await timers.retryAt(timer, timer.dueAt);
+          }
+        }
       }),
     );
-    if (due.length === page) return 'more';
-    const [next] = await sql<{ due_at: string | null }[]>`select min(due_at) as due_at from timers`;
-    return next?.due_at == null ? undefined : Number(next.due_at);
+    if (due.length === page && !foreign) return 'more';
+    const next = await timers.nextDue();
+    return foreign && next !== undefined ? Math.max(next, clock.now() + (this.deps.pollMs ?? 1_000)) : next;
   }
 
-  private async fire(row: DueRow): Promise<void> {
-    const outcome = await this.deps.deliver({
-      id: row.command_id,
-      to: row.actor,
-      type: row.command.type,
-      payload: row.command.payload,
-      meta: { origin: 'timer', causationId: row.command_id },
+  private async fire(timer: DueTimer): Promise<void> {
+    const command = timer.message as OutgoingCommand;
+    const outcome = await this.deps.dispatcher.send({
+      id: timer.commandId,
+      to: timer.actor,
+      type: command.type,
+      payload: command.payload,
+      meta: { origin: 'timer', causationId: timer.commandId },
     });
-    if (!this.deps.delivered(outcome)) return;
-    await this.deps.sql`delete from timers where actor = ${row.actor} and key = ${row.key} and command_id = ${row.command_id}`;
+    if (taken(outcome)) await this.deps.timers.remove(timer);
+    else await this.deps.timers.retryAt(timer, this.deps.clock.now() + (this.deps.retryMs ?? this.deps.pollMs ?? 1_000));
   }
 }
 

@@ -35,6 +35,14 @@ export interface CommandEnvelope<Type extends string = string, Payload = unknown
   meta: Omit<CommandMeta, 'now'>;
 }
 
+/** An actor's whole in-memory state: the domain state, the lifecycle value and the stream version. */
+export interface Folded<State> {
+  state: State;
+  /** The lifecycle machine's state value; undefined for a type without a machine. */
+  lifecycle: string | undefined;
+  version: number;
+}
+
 /** A domain event as decide returns it and evolve consumes it. */
 export interface DomainEvent<Type extends string = string, Data = unknown> {
   type: Type;
@@ -120,6 +128,11 @@ export interface ActorType<State, Cmd extends Command = Command, Event extends D
   snapshotEvery?: number;
   /** Bump when State's shape changes: older snapshots are then ignored and the stream replayed. */
   stateVersion?: number;
+  /**
+   * What watchers of `name/<id>` see of the actor at `now`: a public view of its state, without
+   * bookkeeping (de-duplication sets). Without it they see the state as it is.
+   */
+  view?(id: string, folded: Folded<State>, now: number): unknown;
 }
 
 export type AnyActorType = ActorType<any, any, any>;

@@ -3,6 +3,7 @@ import { userClientCommands, userSystemCommands, type UserCommand } from './comm
 import { decide } from './decide.js';
 import type { UserEvent } from './events.js';
 import { evolve } from './evolve.js';
+import { userView } from './view.js';
 import { userMachine } from './machine.js';
 import { initialUserState, type UserState } from './state.js';
 
@@ -23,6 +24,7 @@ export const userActorType: ActorType<UserState, UserCommand, UserEvent> = {
   clientCommands: userClientCommands,
   systemCommands: userSystemCommands,
   stateVersion: 1,
+  view: (id, folded, now) => userView(id, folded.state, now),
 };
 
 export type * from './commands.js';
@@ -34,3 +36,4 @@ export { PointsReason } from './events.js';
 export { UserErrorCode } from './errors.js';
 export { localDay } from './calendar.js';
 export { levelFor, levelThreshold, userRules } from './rules.js';
+export { userView, type UserView } from './view.js';

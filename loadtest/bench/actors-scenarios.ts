@@ -20,7 +20,7 @@ function benchType() {
 }
 
 async function withRuntime<T>(opened: OpenStore, use: (runtime: ActorRuntime) => Promise<T>): Promise<T> {
-  const runtime = new ActorRuntime([benchType()], { store: opened.store, background: false });
+  const runtime = new ActorRuntime([benchType()], { store: opened.store, deadLetters: opened.deadLetters });
   try {
     return await use(runtime);
   } finally {
@@ -84,7 +84,7 @@ export async function activation(opened: OpenStore, samples: { fromSnapshot: num
 
 /** (e) Heap per active actor: activate `count` actors (one event each) and weigh the heap. */
 export async function heapPerActor(opened: OpenStore, count: number) {
-  const runtime = new ActorRuntime([benchType()], { store: opened.store, background: false, settings: { maxActive: count * 2 } });
+  const runtime = new ActorRuntime([benchType()], { store: opened.store, deadLetters: opened.deadLetters, settings: { maxActive: count * 2 } });
   try {
     collectGarbage();
     const before = process.memoryUsage().heapUsed;

@@ -1,6 +1,4 @@
-import type { ChallengeState } from '../../actors/challenge/index.js';
-import { systemClock, type ActorRuntime, type Clock, type Folded, type TimerHandle } from '../../actors/runtime/index.js';
-import type { UserState } from '../../actors/user/index.js';
+import { systemClock, type Clock, type Dispatcher, type TimerHandle } from '../../actors/runtime/index.js';
 import type { Bus } from '../../bus/index.js';
 import { CloseCode } from '../../protocol/close-codes.js';
 import { createCodec, Subprotocol, WEBSOCKET_PATH, type Codec } from '../../protocol/codecs.js';
@@ -15,11 +13,10 @@ import { gatewaySettings, type GatewayOverrides, type GatewaySettings } from './
 import type { TopicSource } from './topics/source.js';
 import { StreamTopicSource } from './topics/stream.js';
 import type { Connection, Transport } from './transport.js';
-import { challengeView, userView } from './views.js';
 
 export interface GatewayDeps {
-  /** Where commands go (`send`) and where snapshots of actors come from (`current`). */
-  runtime: Pick<ActorRuntime, 'send' | 'current'>;
+  /** Where commands go (`send`) and where the views of actors in snapshots come from (`view`). */
+  dispatcher: Pick<Dispatcher, 'send' | 'view'>;
   /** Where watchers catch up from. */
   store: Pick<EventStore, 'readStream' | 'streamVersion'>;
   /** Where committed events arrive (published by `committedEventPublisher`). */
@@ -61,7 +58,7 @@ export interface GatewayStats {
  * over the bus and the store.
  *
  * @example
- * const gateway = await startGateway(uwsTransport(app), { runtime, store, bus, auth, node, log });
+ * const gateway = await startGateway(uwsTransport(app), { dispatcher, store, bus, auth, node, log });
  * // … on shutdown, before runtime.stop():
  * await gateway.drain();
  */
@@ -117,7 +114,7 @@ export class Gateway {
       verify: (token) => deps.auth.verify(token),
       budgets,
       admit: (session, userId) => this.refused(this.admission.welcome(session, userId)),
-      send: (envelope) => deps.runtime.send(envelope),
+      send: (envelope) => deps.dispatcher.send(envelope),
       source: (topic) => this.sources.get(topic.kind),
       track: (work) => {
         this.inflight.add(work);
@@ -223,10 +220,9 @@ export class Gateway {
     });
   }
 
-  /** A stream topic's snapshot: the actor's state (live, or as activation would load it) as a public view. */
+  /** A stream topic's snapshot: the actor's public view (its type's `view`), live or as activation would load it. */
   private async snapshot(topic: Topic): Promise<{ version: number; state: unknown }> {
-    const folded = await this.deps.runtime.current(topic.name);
-    const state = topic.kind === 'user' ? userView(topic.id, folded.state as UserState, this.clock.now()) : challengeView(topic.id, folded as Folded<ChallengeState>);
-    return { version: folded.version, state };
+    const { version, view } = await this.deps.dispatcher.view(topic.name);
+    return { version, state: view };
   }
 }

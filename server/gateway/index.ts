@@ -11,4 +11,3 @@ export type { TopicSink, TopicSource, TopicWatch } from './topics/source.js';
 export { StreamTopicSource, type StreamTopicDeps } from './topics/stream.js';
 export { CoalescedTopicSource, rowsDiff, type CoalescedTopicOptions, type ReadModelTopic, type RowsDiff } from './topics/coalesced.js';
 export { feedTopic, leaderboardTopic, type FeedRow, type LeaderboardRow } from './topics/read-models.js';
-export { challengeView, userView, type ChallengeView, type UserView } from './views.js';

@@ -7,7 +7,7 @@ export type { StreamEventMessage };
  * The runtime's `onCommitted` that publishes each committed event on the bus.
  *
  * @example
- * new ActorRuntime(types, { store, onCommitted: committedEventPublisher(bus, (error) => log.error({ err: error }, 'publish failed')) });
+ * new ActorRuntime(types, { store, deadLetters, onCommitted: committedEventPublisher(bus, (error) => log.error({ err: error }, 'publish failed')) });
  */
 export function committedEventPublisher(
   bus: Bus,

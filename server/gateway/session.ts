@@ -5,6 +5,7 @@ import { ErrorCode, GamifierError } from '../../protocol/errors.js';
 import {
   answerFrame,
   errFrame,
+  mayCommand,
   parseClientFrame,
   type ClientFrame,
   type CmdFrame,
@@ -41,7 +42,7 @@ export interface SessionContext {
   readonly budgets: RateBudgets;
   /** Counts the session as one of the player's connections, unless the player is at their cap. */
   admit(session: Session, userId: string): Refusal | undefined;
-  /** Sends a command to its actor; never rejects (ActorRuntime.send, or a router to its owner). */
+  /** Sends a command to its actor through the dispatcher; never rejects. */
   send(envelope: CommandEnvelope): Promise<Outcome>;
   /** The source of a topic's kind, or undefined when this node does not serve it. */
   source(topic: Topic): TopicSource | undefined;
@@ -268,12 +269,8 @@ export class Session implements ConnectionHandler, WatchOwner {
     if (this.context.draining) {
       return this.send(errFrame({ id, code: ErrorCode.RUNTIME_STOPPED, message: 'this node is shutting down; send the command again with the same id' }));
     }
-    // The HTTP API's rule (server/http/commands.ts): a player commands only their own user actor;
-    // challenge actors check the player themselves (meta.userId).
-    const [kind, targetId] = to.split('/') as [string, string];
-    if (kind === 'user' && targetId !== userId) {
-      return this.refuse({ id, code: ErrorCode.AUTH_FORBIDDEN, message: `a player may command only user/${userId}` });
-    }
+    const allowed = mayCommand(userId, to);
+    if (!allowed.ok) return this.refuse({ id, code: allowed.code, message: allowed.message });
     const work = this.context
       .send({ id, to, type, payload, meta: { origin: 'client', userId, correlationId: id } })
       .then(

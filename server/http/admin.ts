@@ -1,4 +1,4 @@
-import type { ActorRuntime } from '../../actors/runtime/index.js';
+import type { DeadLetterAdmin, Dispatcher } from '../../actors/runtime/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { isStreamId, type EventStore, type Projections } from '../../store/index.js';
 import type { Auth } from '../auth.js';
@@ -21,7 +21,16 @@ function parkedId(request: Request): number {
 /** Operator endpoints, all behind the admin token: streams, replay, snapshots, dead letters, projections, cluster. */
 export function mountAdmin(
   router: Router,
-  deps: { runtime: ActorRuntime; store: EventStore; projections: Projections; auth: Auth; node: () => Record<string, unknown> },
+  deps: {
+    dispatcher: Pick<Dispatcher, 'replay'>;
+    deadLetters: DeadLetterAdmin;
+    /** Actors active on this node (the local host's count). */
+    actorsActive: () => number;
+    store: EventStore;
+    projections: Projections;
+    auth: Auth;
+    node: () => Record<string, unknown>;
+  },
 ): void {
   const admin = (handler: (request: Request) => Promise<ReturnType<typeof ok>>) => (request: Request) => {
     deps.auth.requireAdmin(request.headers.authorization);
@@ -48,7 +57,7 @@ export function mountAdmin(
       const version = queryInt(request, 'version', current, 0, current);
       let folded;
       try {
-        folded = await deps.runtime.replay(streamId, version);
+        folded = await deps.dispatcher.replay(streamId, version);
       } catch (error) {
         throw new HttpError(ErrorCode.ACTOR_TYPE_UNKNOWN, (error as Error).message);
       }
@@ -70,7 +79,7 @@ export function mountAdmin(
     '/v1/admin/dead-letters',
     admin(async (request) => {
       const actor = request.query.get('actor') ?? undefined;
-      const letters = await deps.runtime.deadLetters.list({
+      const letters = await deps.deadLetters.list({
         ...(actor ? { actor } : {}),
         limit: queryInt(request, 'limit', 100, 1, 1_000),
         afterId: queryInt(request, 'after', 0, 0, Number.MAX_SAFE_INTEGER),
@@ -84,9 +93,9 @@ export function mountAdmin(
     admin(async (request) => {
       const id = Number(request.params.id);
       if (!Number.isInteger(id)) throw new HttpError(ErrorCode.QUERY_INVALID, 'dead letter ids are whole numbers');
-      const letter = await deps.runtime.deadLetters.get(id);
+      const letter = await deps.deadLetters.get(id);
       if (!letter) throw new HttpError(ErrorCode.DEAD_LETTER_NOT_FOUND, `no dead letter ${id}`);
-      return outcomeReply(letter.commandId, await deps.runtime.deadLetters.retry(id));
+      return outcomeReply(letter.commandId, await deps.deadLetters.retry(id));
     }),
   );
 
@@ -94,7 +103,7 @@ export function mountAdmin(
     '/v1/admin/dead-letters/:id',
     admin(async (request) => {
       const id = Number(request.params.id);
-      if (!Number.isInteger(id) || !(await deps.runtime.deadLetters.discard(id))) {
+      if (!Number.isInteger(id) || !(await deps.deadLetters.discard(id))) {
         throw new HttpError(ErrorCode.DEAD_LETTER_NOT_FOUND, `no dead letter ${request.params.id}`);
       }
       return ok({ discarded: id });
@@ -160,7 +169,7 @@ export function mountAdmin(
       ok({
         // One node owns every shard until the cluster layer (NATS membership and shard leases) exists.
         nodes: [{ ...deps.node(), self: true, shards: 'all' }],
-        actorsActive: deps.runtime.stats().active,
+        actorsActive: deps.actorsActive(),
       }),
     ),
   );

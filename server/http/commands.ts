@@ -1,6 +1,6 @@
-import { appliedVersion, type ActorRuntime, type Outcome } from '../../actors/runtime/index.js';
+import { appliedVersion, type Dispatcher, type Outcome } from '../../actors/runtime/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { checkCommandTarget } from '../../protocol/frames.js';
+import { checkCommandTarget, mayCommand } from '../../protocol/frames.js';
 import { isText } from '../../protocol/text.js';
 import { validateClientCommand } from '../../protocol/validate.js';
 import type { EventStore } from '../../store/index.js';
@@ -43,7 +43,7 @@ function rateLimited(budgets: RateBudgets, userId: string, now: number): Reply {
  * with `Retry-After`.
  * `GET /v1/commands/:id?to=…` — what became of a command: applied (with its version) or unknown.
  */
-export function mountCommands(router: Router, deps: { runtime: ActorRuntime; store: EventStore; auth: Auth; budgets: RateBudgets; clock: Pick<Clock, 'now'> }): void {
+export function mountCommands(router: Router, deps: { dispatcher: Pick<Dispatcher, 'send'>; store: Pick<EventStore, 'commandEvents'>; auth: Auth; budgets: RateBudgets; clock: Pick<Clock, 'now'> }): void {
   router.post('/v1/commands', async (request) => {
     const principal = await deps.auth.verify(request.headers.authorization);
     const now = deps.clock.now();
@@ -52,11 +52,9 @@ export function mountCommands(router: Router, deps: { runtime: ActorRuntime; sto
     const targeted = checked.ok ? checkCommandTarget(checked.value) : checked;
     if (!targeted.ok) throw new HttpError(targeted.code, targeted.message);
     const command = targeted.value;
-    const [kind, targetId] = command.to.split('/') as [string, string];
-    if (kind === 'user' && targetId !== principal.userId) {
-      throw new HttpError(ErrorCode.AUTH_FORBIDDEN, `a player may command only user/${principal.userId}`);
-    }
-    const outcome = await deps.runtime.send({
+    const allowed = mayCommand(principal.userId, command.to);
+    if (!allowed.ok) throw new HttpError(allowed.code, allowed.message);
+    const outcome = await deps.dispatcher.send({
       id: command.id,
       to: command.to,
       type: command.type,
@@ -74,9 +72,8 @@ export function mountCommands(router: Router, deps: { runtime: ActorRuntime; sto
     }
     const id = request.params.id!;
     if (id.length > 128 || !isText(id)) throw new HttpError(ErrorCode.QUERY_INVALID, 'a command id is text of at most 128 characters (docs/API.md)');
-    if (to.startsWith('user/') && to !== `user/${principal.userId}`) {
-      throw new HttpError(ErrorCode.AUTH_FORBIDDEN, `a player may ask only about commands to user/${principal.userId} and challenges`);
-    }
+    const allowed = mayCommand(principal.userId, to);
+    if (!allowed.ok) throw new HttpError(allowed.code, allowed.message);
     // Command ids are the sender's own: this finds the asking player's command of that id.
     const version = await appliedVersion(deps.store, to, { id, meta: { origin: 'client', userId: principal.userId } });
     if (version === undefined) throw new HttpError(ErrorCode.COMMAND_NOT_FOUND, `no command ${request.params.id} was applied to ${to}`);

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ChallengeState, ReadModelQueries } from '../../store/index.js';
+import type { ChallengeState, ReadModelQueries } from '../../game/index.js';
 import type { Auth } from '../auth.js';
 import { HttpError, ok, type Request, type Router } from './router.js';
 

@@ -1,11 +1,14 @@
+import { withBackground } from '../../test/support/background.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { challengeActorType } from '../../actors/challenge/index.js';
 import { SimulatedClock } from '../../actors/runtime/clock.js';
 import { ActorRuntime } from '../../actors/runtime/runtime.js';
 import { userActorType, type UserState } from '../../actors/user/index.js';
-import { foldLeaderboard, readLog, settled } from '../../store/projections/tests/expected.js';
-import { gameProjections, openStore, Projections, readModelQueries, type OpenStore } from '../../store/index.js';
+import { gameProjections, readModelQueries } from '../../game/index.js';
+import { foldLeaderboard } from '../../game/tests/expected.js';
+import { openStore, Projections, type OpenStore } from '../../store/index.js';
+import { readLog, settled } from '../../store/projections/tests/settled.js';
 import { dropSchema, eventually, needPostgres, postgresUrl, uniqueSchema } from '../../test/support/services.js';
 
 const available = await needPostgres();
@@ -57,7 +60,7 @@ describe.skipIf(!available)('read models agree with the event log (property, Pos
       fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 30 }), async (ops) => {
         run += 1;
         const clock = new SimulatedClock(Date.parse('2026-06-01T08:00:00Z') + run * 30 * 24 * 60 * minute);
-        const runtime = new ActorRuntime([userActorType, challengeActorType], { store: opened.store, clock, timerPollMs: 20 });
+        const runtime = withBackground(new ActorRuntime([userActorType, challengeActorType], { store: opened.store, deadLetters: opened.deadLetters, clock }), opened, { clock, pollMs: 20 });
         const projections = new Projections(opened.store, gameProjections, { catchUpPollMs: 20 });
         runtime.start();
         await projections.start();

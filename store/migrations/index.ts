@@ -6,8 +6,9 @@ import { dropStreams } from './004-drop-streams.js';
 import { byteOrderIds } from './005-byte-order-ids.js';
 import { verbatimEventJson } from './006-verbatim-event-json.js';
 import { parkedEvents } from './007-parked-events.js';
+import { timerClaims } from './008-timer-claims.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration of the schema, oldest first. Append new ones; never edit a shipped one. */
-export const migrations: readonly Migration[] = [eventLog, runtime, readModels, dropStreams, byteOrderIds, verbatimEventJson, parkedEvents];
+export const migrations: readonly Migration[] = [eventLog, runtime, readModels, dropStreams, byteOrderIds, verbatimEventJson, parkedEvents, timerClaims];

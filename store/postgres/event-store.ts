@@ -4,6 +4,8 @@ import { toJsonText } from '../serialize.js';
 import { streamTypeOf } from '../stream-id.js';
 import type {
   AppendResult,
+  CommandEvents,
+  EventMetadata,
   EventStore,
   ExpectedVersion,
   LatestState,
@@ -21,6 +23,7 @@ import type {
 import { LOG_START, MAX_STREAM_VERSION } from '../types.js';
 import { Upcasters } from '../upcasters.js';
 import { BatchWriter, type PendingAppend, type RenderedEvent } from './append.js';
+import { fenceCheckpoint } from './checkpoint-fence.js';
 import { CommitBell } from './commit-bell.js';
 import { GroupCommit } from './group-commit.js';
 import { KnownVersions } from './known-versions.js';
@@ -277,13 +280,30 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  async commitCheckpoint(name: string, cursor: LogCursor, update?: (tx: Transaction) => Promise<void>): Promise<void> {
+  async commitCheckpoint(name: string, cursor: LogCursor, update?: (tx: Transaction) => Promise<void>, fence?: { from: LogCursor }): Promise<void> {
     await inTransaction(this.sql, `committing checkpoint ${name}`, async (tx) => {
+      if (fence) await fenceCheckpoint(tx, name, fence.from);
       if (update) await update(tx);
       await tx`
         insert into projection_checkpoints (name, tx_id, position) values (${name}, ${String(cursor.txId)}::text::xid8, ${cursor.position})
         on conflict (name) do update set tx_id = excluded.tx_id, position = excluded.position, updated_at = now()`;
     });
+  }
+
+  async commandEvents(streamId: StreamId, firstEventId: string, sender: { commandId: string; userId: string | undefined }): Promise<CommandEvents | undefined> {
+    try {
+      // The same command id from another sender may follow a command's events; the sender tells them apart.
+      const [row] = await this.sql<{ version: number; metadata: EventMetadata; last: number | null }[]>`
+        select first.version, first.metadata, (
+          select max(version)::int from events
+          where stream_id = ${streamId} and version between first.version and first.version + 1000
+            and metadata->>'commandId' = ${sender.commandId} and (metadata->>'userId') is not distinct from ${sender.userId ?? null}
+        ) as last
+        from events first where first.event_id = ${firstEventId} and first.stream_id = ${streamId}`;
+      return row && { firstVersion: row.version, lastVersion: row.last ?? row.version, metadata: row.metadata };
+    } catch (error) {
+      throw storeError(error, `looking up command ${sender.commandId} of ${streamId}`);
+    }
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,9 @@
+import { CheckpointMovedError, lockCheckpoint } from '../postgres/checkpoint-fence.js';
 import { compareCursor } from '../postgres/cursor.js';
 import type { LogCursor, Transaction } from '../types.js';
+
+export { CheckpointMovedError } from '../postgres/checkpoint-fence.js';
+export { causedBy } from '../errors.js';
 
 /** The generation a projector writes was swapped out or discarded: it must stop writing it. */
 export class GenerationRetiredError extends Error {
@@ -10,26 +14,6 @@ export class GenerationRetiredError extends Error {
     super(`projection ${projection}: generation ${generation} is neither served nor being built any more`);
     this.name = 'GenerationRetiredError';
   }
-}
-
-/** Someone else (another node's projector) moved the checkpoint since this projector read it. */
-export class CheckpointMovedError extends Error {
-  constructor(
-    readonly checkpoint: string,
-    readonly expected: LogCursor,
-    readonly actual: LogCursor,
-  ) {
-    super(`checkpoint ${checkpoint} is at ${actual.txId}/${actual.position}, expected ${expected.txId}/${expected.position}`);
-    this.name = 'CheckpointMovedError';
-  }
-}
-
-/** The error itself or the first error in its `cause` chain that is an instance of `type`. */
-export function causedBy<T extends Error>(error: unknown, type: new (...args: never[]) => T): T | undefined {
-  for (let current = error, depth = 0; current instanceof Error && depth < 10; current = current.cause, depth++) {
-    if (current instanceof type) return current;
-  }
-  return undefined;
 }
 
 export interface Fence {
@@ -54,22 +38,16 @@ export interface Fence {
  */
 export async function fenceBatch(tx: Transaction, fence: Fence): Promise<void> {
   // Both statements go out together (pipelined on the transaction's connection, which runs them
-  // in this order): one round trip for the fence instead of two. The second creates the
-  // checkpoint row if it is new and locks it either way (an upsert that changes nothing still
-  // takes the row lock), answering where it stands. Should the generation be retired, the
-  // checkpoint lock is released by the rollback that the error below causes.
-  const [[row], [current]] = await Promise.all([
+  // in this order): one round trip for the fence instead of two. Should the generation be
+  // retired, the checkpoint lock is released by the rollback that the error below causes.
+  const [[row], actual] = await Promise.all([
     tx<{ generation: number; building: number | null }[]>`
       select generation, building, set_config('synchronous_commit', 'off', true)
       from read_model_generations where projection = ${fence.projection} for share`,
-    tx<{ tx_id: string; position: string }[]>`
-      insert into projection_checkpoints (name, tx_id, position) values (${fence.checkpoint}, '0'::xid8, 0)
-      on conflict (name) do update set name = excluded.name
-      returning tx_id::text as tx_id, position`,
+    lockCheckpoint(tx, fence.checkpoint),
   ]);
   if (!row || (row.generation !== fence.generation && row.building !== fence.generation)) {
     throw new GenerationRetiredError(fence.projection, fence.generation);
   }
-  const actual = { txId: Number(current!.tx_id), position: Number(current!.position) };
   if (compareCursor(actual, fence.from) !== 0) throw new CheckpointMovedError(fence.checkpoint, fence.from, actual);
 }

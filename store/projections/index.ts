@@ -7,4 +7,3 @@ export type { RetryOutcome } from './retry-parked.js';
 export { isTransient } from './faults.js';
 export { measureLag, type Lag } from './lag.js';
 export { upsertRows, deleteRows, selectRows, type Columns } from './bulk-rows.js';
-export * from './read-models/index.js';

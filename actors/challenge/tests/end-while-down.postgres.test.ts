@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type OpenStore } from '../../../store/index.js';
+import { withBackground } from '../../../test/support/background.js';
 import { dropSchema, eventually, needPostgres, postgresUrl, uniqueSchema } from '../../../test/support/services.js';
 import { SimulatedClock } from '../../runtime/clock.js';
 import { ActorRuntime } from '../../runtime/runtime.js';
@@ -18,7 +19,7 @@ describe.skipIf(!available)('a challenge on the real runtime and PostgreSQL', ()
   const clock = new SimulatedClock(T0);
   const runtimes: ActorRuntime[] = [];
   const startRuntime = () => {
-    const runtime = new ActorRuntime([userActorType, challengeActorType], { store: opened.store, clock, timerPollMs: 50 });
+    const runtime = withBackground(new ActorRuntime([userActorType, challengeActorType], { store: opened.store, deadLetters: opened.deadLetters, clock }), opened, { clock, pollMs: 50 });
     runtime.start();
     runtimes.push(runtime);
     return runtime;

@@ -3,10 +3,12 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../protocol/errors.js';
 import type { OpenStore } from '../../../store/index.js';
+import { withBackground } from '../../../test/support/background.js';
 import { eventually } from '../../../test/support/services.js';
 import { SimulatedClock } from '../clock.js';
 import { noMetrics, type RuntimeMetrics } from '../metrics.js';
 import type { Outcome } from '../outcome.js';
+import { DeadLetterAdmin } from '../dead-letters.js';
 import { ActorRuntime, type RuntimeOptions } from '../runtime.js';
 import type { CommandEnvelope } from '../types.js';
 import { counterType, type CounterState } from './counter.js';
@@ -43,16 +45,19 @@ export function runtimeSuite(name: string, openStore: () => Promise<OpenStore>):
     const runtimes: ActorRuntime[] = [];
     const crashPlan = new Map<string, number>();
 
-    function runtime(options: Partial<RuntimeOptions> = {}): ActorRuntime {
+    /** A runtime; with `background`, also the outbox and timers a node's bootstrap builds over it (stopped with it). */
+    function runtime({ background, ...options }: Partial<RuntimeOptions> & { background?: boolean } = {}): ActorRuntime {
       const rt = new ActorRuntime([counterType(crashPlan)], {
         store: opened.store,
-        background: false,
+        deadLetters: opened.deadLetters,
         ...options,
         settings: { backoffBaseMs: 0, ...options.settings },
       });
+      if (background) withBackground(rt, opened, options.clock ? { clock: options.clock } : {});
       runtimes.push(rt);
       return rt;
     }
+    const letters = (rt: ActorRuntime) => new DeadLetterAdmin(opened.deadLetters, rt);
 
     beforeAll(async () => {
       opened = await openStore();
@@ -129,22 +134,22 @@ export function runtimeSuite(name: string, openStore: () => Promise<OpenStore>):
       expect(counts.restarted).toBe(3);
       expect(crashPlan.get(poison.id)).toBe(997);
       expect(okVersion(await rt.send(add(address, 1)))).toBe(1);
-      const [letter] = await rt.deadLetters.list({ actor: address });
+      const [letter] = await letters(rt).list({ actor: address });
       expect(letter).toMatchObject({ actor: address, commandId: poison.id, attempts: 3, command: poison });
       expect(letter!.error).toContain('planned crash');
 
       crashPlan.delete(poison.id);
-      expect(okVersion(await rt.deadLetters.retry(letter!.id))).toBe(2);
-      expect(await rt.deadLetters.list({ actor: address })).toEqual([]);
+      expect(okVersion(await letters(rt).retry(letter!.id))).toBe(2);
+      expect(await letters(rt).list({ actor: address })).toEqual([]);
       expect(((await rt.current(address)).state as CounterState).count).toBe(6);
 
       const second = add(address, 7);
       crashPlan.set(second.id, 1_000);
       await rt.send(second);
-      const [again] = await rt.deadLetters.list({ actor: address });
-      expect(await rt.deadLetters.discard(again!.id)).toBe(true);
-      expect(await rt.deadLetters.list({ actor: address })).toEqual([]);
-      expect(await rt.deadLetters.retry(again!.id)).toMatchObject({ status: 'failed', code: ErrorCode.DEAD_LETTER_NOT_FOUND });
+      const [again] = await letters(rt).list({ actor: address });
+      expect(await letters(rt).discard(again!.id)).toBe(true);
+      expect(await letters(rt).list({ actor: address })).toEqual([]);
+      expect(await letters(rt).retry(again!.id)).toMatchObject({ status: 'failed', code: ErrorCode.DEAD_LETTER_NOT_FOUND });
     });
 
     it('keeps a poison command as it was sent, even with text jsonb refuses (a NUL, an unpaired surrogate)', async () => {
@@ -154,7 +159,7 @@ export function runtimeSuite(name: string, openStore: () => Promise<OpenStore>):
       const poison = { ...add(address, 5), payload: { n: 5, note: 'a\u0000 F\udfff' } };
       crashPlan.set(poison.id, 1_000);
       expect(await rt.send(poison)).toMatchObject({ status: 'failed', code: ErrorCode.ACTOR_CRASHED, message: expect.stringContaining('kept as a dead letter') });
-      const [letter] = await rt.deadLetters.list({ actor: address });
+      const [letter] = await letters(rt).list({ actor: address });
       expect(letter?.command).toEqual(poison);
       expect(counts).toMatchObject({ deadLettered: 1, deadLettersLost: [] });
     });
@@ -175,7 +180,7 @@ export function runtimeSuite(name: string, openStore: () => Promise<OpenStore>):
       }
       expect(counts.deadLettersLost).toEqual([expect.stringContaining(poison.id)]);
       expect(counts.deadLettered).toBe(0);
-      expect(await rt.deadLetters.list({ actor: address })).toEqual([]);
+      expect(await letters(rt).list({ actor: address })).toEqual([]);
       expect(okVersion(await rt.send(add(address, 1)))).toBe(1);
     });
 
@@ -296,6 +301,8 @@ export function runtimeSuite(name: string, openStore: () => Promise<OpenStore>):
       await eventually(async () => ((await opened.sql`select 1 from timers where actor = ${address}`).length === 0 ? true : undefined));
       expect(await after.send(add(address, 1))).toMatchObject({ status: 'rejected', code: 'COUNTER_CLOSED' });
       expect((await opened.store.readStream(address)).map((e) => e.type)).toEqual(['counter.close.scheduled', 'counter.closed']);
+      // Its outbox would otherwise deliver the next test's effects, which must wait for a crash.
+      await after.stop();
     });
 
     it('delivers an actor-to-actor command exactly once despite a crash between commit and send', async () => {

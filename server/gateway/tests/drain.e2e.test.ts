@@ -21,7 +21,7 @@ describe.each<TransportKind>(['uws', 'ws'])('draining the gateway over %s', (kin
     const held = new Promise<void>((resolve) => (release = resolve));
     // Commands wait for `release`: one is certainly in flight when the drain starts.
     const running = await stack.gateway(kind, {}, {
-      runtime: { send: (envelope: CommandEnvelope) => held.then(() => runtime.send(envelope)), current: (address: string) => runtime.current(address) },
+      dispatcher: { send: (envelope: CommandEnvelope) => held.then(() => runtime.send(envelope)), view: (address: string) => runtime.view(address) },
     });
 
     const ada = uniqueId('ada');

@@ -6,6 +6,7 @@ import { ActorRuntime } from '../../../actors/runtime/index.js';
 import { userActorType } from '../../../actors/user/index.js';
 import { InProcessBus } from '../../../bus/index.js';
 import { openStore, type OpenStore } from '../../../store/index.js';
+import { withBackground } from '../../../test/support/background.js';
 import { dropSchema, postgresUrl, uniqueSchema } from '../../../test/support/services.js';
 import { Auth } from '../../auth.js';
 import { createLogger } from '../../log.js';
@@ -44,10 +45,11 @@ export async function startStack(database: Database): Promise<Stack> {
   const bus = new InProcessBus({ log });
   const runtime = new ActorRuntime([userActorType, challengeActorType], {
     store: store.store,
-    timerPollMs: 100,
+    deadLetters: store.deadLetters,
     settings: { node: 'test-node' },
     onCommitted: committedEventPublisher(bus, (error) => log.error({ err: error }, 'publish failed')),
   });
+  withBackground(runtime, store, { pollMs: 100 });
   runtime.start();
   const auth = new Auth('gateway-tests-secret-of-at-least-32-chars', 'gateway-tests-admin');
   const gateways: RunningGateway[] = [];
@@ -59,7 +61,7 @@ export async function startStack(database: Database): Promise<Stack> {
     auth,
     token: (userId) => auth.issue(userId, 3_600),
     async gateway(kind, settings = {}, deps = {}) {
-      const allDeps: GatewayDeps = { runtime, store: store.store, bus, auth, node: 'test-node', log, ...deps };
+      const allDeps: GatewayDeps = { dispatcher: runtime, store: store.store, bus, auth, node: 'test-node', log, ...deps };
       const running = kind === 'uws' ? await uwsGateway(allDeps, settings) : await wsGateway(allDeps, settings);
       gateways.push(running);
       return running;

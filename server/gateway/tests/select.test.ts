@@ -1,6 +1,6 @@
 // Choosing the transport, and what the `ws` transport's own HTTP server answers.
 import { describe, expect, it } from 'vitest';
-import type { Folded, Outcome } from '../../../actors/runtime/index.js';
+import type { ActorView, Outcome } from '../../../actors/runtime/index.js';
 import { InProcessBus } from '../../../bus/index.js';
 import { CloseCode } from '../../../protocol/close-codes.js';
 import { createLogger } from '../../log.js';
@@ -9,9 +9,9 @@ import { startGateway, wsTransport, type GatewayDeps } from '../index.js';
 import { RawClient } from './raw-client.js';
 
 const deps: GatewayDeps = {
-  runtime: {
+  dispatcher: {
     send: async (): Promise<Outcome> => ({ status: 'ok', version: 1, events: [], duplicate: false }),
-    current: async (): Promise<Folded<unknown>> => ({ state: {}, lifecycle: undefined, version: 0 }),
+    view: async (): Promise<ActorView> => ({ version: 0, view: {} }),
   },
   store: { readStream: async () => [], streamVersion: async () => 0 },
   bus: new InProcessBus(),

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { eventually } from '../../../test/support/services.js';
-import { gameProjections, ParkedEventNotFoundError, type ParkedEvent, type Projections } from '../index.js';
+import { ParkedEventNotFoundError, type ParkedEvent, type Projections } from '../index.js';
 import { counterProjection, type CounterFault } from './counter.js';
-import { settled } from './expected.js';
-import { player } from './game-writer.js';
+import { settled } from './settled.js';
 import type { Harness } from './suite.js';
 
 const parkedIn = (projections: Projections, name: string, count: number) =>
@@ -120,19 +119,5 @@ export function parkingCases(h: Harness): void {
     const [mended] = await settled(restarted, h.opened.sql);
     expect([mended!.generation, mended!.parked.count]).toEqual([3, 0]);
     expect(await counter.queries(h.opened.sql).ids()).toEqual([good, poison].sort());
-  });
-
-  it('parks the player whose display name the database cannot store, and every read model goes on', async () => {
-    // No display name (a buggy writer, an old schema): the log keeps any JSON, the read models' tables need the name.
-    await h.writer.user('mallory', player.registered('mallory', null as unknown as string));
-    const projections = h.projections(gameProjections);
-    await projections.start();
-    await h.writer.user('ada', player.registered('ada', 'Ada'), player.points(40));
-    await eventually(async () => ((await h.queries.leaderboard.top(10)).some((e) => e.userId === 'ada') ? true : undefined), 20_000, 'ada on the leaderboard');
-    const statuses = await settled(projections, h.opened.sql);
-    const parked = statuses.filter((s) => s.parked.count > 0);
-    expect(parked.map((s) => s.name)).toContain('leaderboard');
-    for (const status of parked) expect(status.parked.events.map((p) => [p.streamId, p.event.type])).toEqual([['user/mallory', 'user.registered']]);
-    expect(await h.queries.profiles.get('ada')).toMatchObject({ displayName: 'Ada', points: 40 });
   });
 }

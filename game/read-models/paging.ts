@@ -1,4 +1,4 @@
-import { ErrorCode, GamifierError } from '../../../protocol/errors.js';
+import { ErrorCode, GamifierError } from '../../protocol/errors.js';
 
 /** Bounds a caller's page size or count to `min..max` (a bad number gives `min`). */
 export function clamp(value: number, min: number, max: number): number {

@@ -1,8 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { expect, it } from 'vitest';
-import { foldLeaderboard, foldNutritionDays, readLog, settled } from './expected.js';
+import { readLog, settled } from '../../store/projections/tests/settled.js';
+import { foldLeaderboard, foldNutritionDays } from './expected.js';
 import { challenge, player, totals } from './game-writer.js';
-import type { Harness } from './suite.js';
+import type { GameHarness as Harness } from './suite.js';
 
 const day = '2026-02-02';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { ChallengeDefinition, ChallengeEvent, RankingEntry } from '../../../actors/challenge/events.js';
-import type { Totals, UserEvent } from '../../../actors/user/events.js';
-import type { AchievementId, Rarity } from '../../../actors/user/rules.js';
-import { ANY, type EventStore } from '../../types.js';
+import type { ChallengeDefinition, ChallengeEvent, RankingEntry } from '../../actors/challenge/events.js';
+import type { Totals, UserEvent } from '../../actors/user/events.js';
+import type { AchievementId, Rarity } from '../../actors/user/rules.js';
+import { ANY, type EventStore } from '../../store/index.js';
 
 /** Appends game events as the actors would write them (one append per call, in order). */
 export class GameWriter {

@@ -1,8 +1,6 @@
 import type { Sql } from 'postgres';
-import type { RecordedEvent, Transaction } from '../../types.js';
-import { selectRows, upsertRows } from '../bulk-rows.js';
+import { selectRows, upsertRows, type Projection, type RecordedEvent, type TableNames, type Transaction } from '../../store/index.js';
 import { gameEvents, streamKey } from '../game-events.js';
-import type { Projection, TableNames } from '../projection.js';
 import { localDayOf, shiftDay } from './local-day.js';
 import { readDay, type DailyNutrition } from './nutrition-days.js';
 

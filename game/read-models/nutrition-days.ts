@@ -1,8 +1,6 @@
 import type { Sql } from 'postgres';
-import type { RecordedEvent, Transaction } from '../../types.js';
-import { selectRows, upsertRows } from '../bulk-rows.js';
+import { selectRows, upsertRows, type Projection, type RecordedEvent, type TableNames, type Transaction } from '../../store/index.js';
 import { gameEvents, round2, streamKey } from '../game-events.js';
-import type { Projection, TableNames } from '../projection.js';
 
 /**
  * A player's nutrition per local calendar day (the day the player's actor assigned, in the

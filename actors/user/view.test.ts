@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { challengeActorType, type ChallengeState } from '../../../actors/challenge/index.js';
-import type { Folded } from '../../../actors/runtime/index.js';
-import { userActorType, type UserState } from '../../../actors/user/index.js';
-import { challengeView, userView } from '../views.js';
+import { userActorType, type UserState } from './index.js';
+import { userView } from './view.js';
 
 const day = { calories: 900, proteinG: 40, carbsG: 100, fatG: 30, waterMl: 750, meals: 2, rewardedMeals: 2, goalMet: false, waterGoalReached: false };
 
@@ -48,29 +46,5 @@ describe('the user/ view', () => {
     expect(view.streak).toEqual({ days: 0, lastDay: '2026-03-02' });
     expect(view.today).toMatchObject({ day: '2026-03-04', calories: 0, meals: 0 });
     expect(userView('ada', state, Date.parse('2026-03-03T03:00:00Z')).streak.days).toBe(4);
-  });
-});
-
-describe('the challenge/ view', () => {
-  it('shows the live ranking while it runs, the final one once finished', () => {
-    const state: ChallengeState = {
-      ...challengeActorType.initialState,
-      participants: {
-        ada: { userId: 'ada', joinedAt: 1, score: 3, reachedAt: 5 },
-        bob: { userId: 'bob', joinedAt: 2, score: 7, reachedAt: 6 },
-      },
-      participantCount: 2,
-      processed: { 'x:1:0': true },
-    };
-    const running: Folded<ChallengeState> = { state, lifecycle: 'running', version: 9 };
-    const view = challengeView('c7', running);
-    expect(view).toMatchObject({ challengeId: 'c7', lifecycle: 'running', participantCount: 2 });
-    expect(view.ranking.map((entry) => [entry.rank, entry.userId])).toEqual([
-      [1, 'bob'],
-      [2, 'ada'],
-    ]);
-    expect(JSON.stringify(view)).not.toContain('x:1:0');
-    const finalRanking = [{ rank: 1, userId: 'ada', score: 3, reachedAt: 5 }];
-    expect(challengeView('c7', { ...running, lifecycle: 'finished', state: { ...state, finalRanking } }).ranking).toEqual(finalRanking);
   });
 });

@@ -1,27 +1,38 @@
 import { describe, expect, it } from 'vitest';
+import { InProcessBus } from '../../bus/index.js';
 import type { RecordedEvent } from '../../store/index.js';
-import { ReadModelChanges } from '../read-model-changes.js';
+import { readModelChangePublisher, ReadModelChanges } from '../index.js';
 
 let position = 0;
-const event = (author: string, type: string, data: Record<string, unknown> = {}): RecordedEvent => {
+const event = (author: string, type: string, data: Record<string, unknown> = {}, streamType = 'user'): RecordedEvent => {
   position += 1;
-  return { position, txId: position, streamId: `user/${author}`, streamType: 'user', version: position, id: `e${position}`, type, schemaVersion: 1, data, metadata: {}, createdAt: new Date(0) };
+  return { position, txId: position, streamId: `${streamType}/${author}`, streamType, version: position, id: `e${position}`, type, schemaVersion: 1, data, metadata: {}, createdAt: new Date(0) };
 };
 const meal = (author: string) => event(author, 'nutrition.meal.logged');
 const befriended = (author: string, friend: string) => event(author, 'social.friend.added', { userId: friend });
 const unfriended = (author: string, friend: string) => event(author, 'social.friend.removed', { userId: friend });
+const joined = (challengeId: string, player: string) => event(challengeId, 'challenge.participant.joined', { userId: player, joinedAt: 0 }, 'challenge');
+
+/** The projection side and the gateway side of one node, on one bus. */
+function node(friendsOf: (userId: string) => Promise<string[]>) {
+  const bus = new InProcessBus();
+  const applied = readModelChangePublisher(bus, (error) => {
+    throw error;
+  });
+  return { bus, applied, changes: new ReadModelChanges(bus, friendsOf) };
+}
 
 /** Friend lists as the read model would answer, and a counter of signals per watched feed. */
 function setup(friendLists: Record<string, string[]>) {
-  const changes = new ReadModelChanges(async (userId) => friendLists[userId] ?? []);
+  const { changes, applied } = node(async (userId) => friendLists[userId] ?? []);
   const signals = new Map<string, number>();
   const watch = (userId: string) => changes.onFeed(userId, () => signals.set(userId, (signals.get(userId) ?? 0) + 1));
   const moved = (batch: RecordedEvent[]) => {
     signals.clear();
-    changes.applied('friends_feed', batch);
+    applied('friends_feed', batch);
     return [...signals.keys()].sort();
   };
-  return { changes, watch, moved, signals };
+  return { changes, applied, watch, moved, signals };
 }
 
 const loaded = () => new Promise((resolve) => setImmediate(resolve));
@@ -39,7 +50,8 @@ describe('read-model changes for watched feeds', () => {
     expect(moved([meal('ann'), meal('bob'), meal('ann')])).toEqual(['ann', 'bob']);
   });
 
-  it('signals each listener of a moved feed once per batch', async () => {
+  it('signals each listener of a moved feed once per author of the batch it reads', async () => {
+    // One signal per author (`g.rm.feed.<author>`); the coalesced topic folds them into one reload.
     const { changes, moved } = setup({ ann: ['bob'] });
     let first = 0;
     let second = 0;
@@ -47,7 +59,16 @@ describe('read-model changes for watched feeds', () => {
     changes.onFeed('ann', () => (second += 1));
     await loaded();
     moved([meal('bob'), meal('bob'), meal('ann')]);
-    expect([first, second]).toEqual([1, 1]);
+    expect([first, second]).toEqual([2, 2]);
+  });
+
+  it("moves the feeds of a challenge's joiner and the joiner's friends, not the challenge's", async () => {
+    const { watch, moved } = setup({ ann: ['bob'], bob: [], c1: [] });
+    watch('ann');
+    watch('bob');
+    watch('c1');
+    await loaded();
+    expect(moved([joined('c1', 'bob')])).toEqual(['ann', 'bob']);
   });
 
   it("follows friendships made and ended in the watched owner's own stream, within the batch", async () => {
@@ -79,7 +100,7 @@ describe('read-model changes for watched feeds', () => {
   it('keeps the friends of a feed watched again before its first list arrived', async () => {
     let answer!: (friends: string[]) => void;
     const lists: Array<Promise<string[]>> = [new Promise((resolve) => (answer = resolve)), Promise.resolve(['bob'])];
-    const changes = new ReadModelChanges(() => lists.shift()!);
+    const { changes, applied } = node(() => lists.shift()!);
     let signals = 0;
     const stop = changes.onFeed('ann', () => undefined);
     stop();
@@ -87,21 +108,24 @@ describe('read-model changes for watched feeds', () => {
     await loaded();
     answer(['cat']); // the stale list of the first watch
     await loaded();
-    changes.applied('friends_feed', [meal('cat')]);
+    applied('friends_feed', [meal('cat')]);
     expect(signals).toBe(0);
-    changes.applied('friends_feed', [meal('bob')]);
+    applied('friends_feed', [meal('bob')]);
     expect(signals).toBe(1);
   });
 
   it('ignores other projections for feeds and moves the leaderboard on its own batches', async () => {
-    const { changes, watch, signals } = setup({ ann: [] });
+    const { changes, applied, watch, signals } = setup({ ann: [] });
     watch('ann');
     let board = 0;
-    changes.onLeaderboard(() => (board += 1));
+    const stop = changes.onLeaderboard(() => (board += 1));
     await loaded();
-    changes.applied('leaderboard', [meal('ann')]);
-    changes.applied('profiles', [meal('ann')]);
+    applied('leaderboard', [meal('ann')]);
+    applied('profiles', [meal('ann')]);
     expect(board).toBe(1);
     expect(signals.size).toBe(0);
+    stop();
+    applied('leaderboard', [meal('ann')]);
+    expect(board).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres';
-import type { Projection } from '../projection.js';
+import type { Projection } from '../../store/index.js';
 import { challengeDirectoryProjection, type ChallengeQueries } from './challenge-directory.js';
 import { friendsFeedProjection, type FeedQueries } from './friends-feed.js';
 import { leaderboardProjection, type LeaderboardQueries } from './leaderboard.js';

@@ -1,11 +1,11 @@
-import type { Folded } from '../../actors/runtime/index.js';
-import { rankingOf, type ChallengeState } from '../../actors/challenge/index.js';
-import { levelThreshold, localDay, type UserState } from '../../actors/user/index.js';
+import { localDay } from './calendar.js';
+import { levelThreshold } from './rules.js';
+import type { UserState } from './state.js';
 
 /**
- * What watchers of `user/<id>` and `challenge/<id>` see in a `snap`: a public view of the
- * actor's state, without its bookkeeping (de-duplication sets, retained meals). The `evt`s that
- * follow are the actor's own events; a client applies them to this view as it sees fit.
+ * What watchers of `user/<id>` see in a `snap`: a public view of the actor's state, without its
+ * bookkeeping (de-duplication sets, retained meals). The `evt`s that follow are the actor's own events; a client applies them to
+ * this view as it sees fit.
  */
 
 /** The player's view at `now`: today is the player's local day in their timezone. */
@@ -45,22 +45,7 @@ export function userView(userId: string, state: UserState, now: number) {
   };
 }
 
-/** The challenge's view: definition, lifecycle, participants and the ranking (final once finished). */
-export function challengeView(challengeId: string, folded: Folded<ChallengeState>) {
-  const { state } = folded;
-  return {
-    challengeId,
-    lifecycle: folded.lifecycle ?? 'uncreated',
-    definition: state.definition,
-    participantCount: state.participantCount,
-    ranking: state.finalRanking ?? rankingOf(state),
-    rewards: state.rewards,
-    cancelledBy: state.cancelledBy,
-  };
-}
-
 export type UserView = ReturnType<typeof userView>;
-export type ChallengeView = ReturnType<typeof challengeView>;
 
 /** The calendar day before `YYYY-MM-DD` (plain date arithmetic: no timezone is involved). */
 function previousDay(day: string): string {

@@ -1,8 +1,6 @@
 import type { Sql } from 'postgres';
-import type { RecordedEvent, Transaction } from '../../types.js';
-import { deleteRows, selectRows, upsertRows } from '../bulk-rows.js';
+import { deleteRows, selectRows, upsertRows, type Projection, type RecordedEvent, type TableNames, type Transaction } from '../../store/index.js';
 import { gameEvents, streamKey, type GameEvent } from '../game-events.js';
-import type { Projection, TableNames } from '../projection.js';
 import { clamp, decodeCursor, encodeCursor } from './paging.js';
 
 /** What a feed item reports; `data` depends on it (see `FeedItem`). */

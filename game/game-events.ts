@@ -1,6 +1,6 @@
-import type { ChallengeEvent } from '../../actors/challenge/events.js';
-import type { UserEvent } from '../../actors/user/events.js';
-import type { RecordedEvent } from '../types.js';
+import type { ChallengeEvent } from '../actors/challenge/events.js';
+import type { UserEvent } from '../actors/user/events.js';
+import type { RecordedEvent } from '../store/index.js';
 
 type Logged<E> = E extends { type: infer Type; data: infer Data } ? Omit<RecordedEvent, 'type' | 'data'> & { type: Type; data: Data } : never;
 

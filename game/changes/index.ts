@@ -1,0 +1,3 @@
+export { readModelChangePublisher } from './publish.js';
+export { ReadModelChanges } from './read-model-changes.js';
+export { feedChangedSubject, leaderboardChangedSubject, type FeedChange } from './subjects.js';
