@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { subjectToken } from '../bus/index.js';
-import type { DatabaseConfig } from './config.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -20,7 +19,7 @@ export const busPrefixPattern = /^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7
  * @example
  * busPrefixOf({}, { databaseUrl: 'postgres://db:5432/game', databaseSchema: 'eu' }) // 'gamifier.game.eu'
  */
-export function busPrefixOf(env: Env, database: Pick<DatabaseConfig, 'databaseUrl' | 'databaseSchema'>): string | undefined {
+export function busPrefixOf(env: Env, database: { databaseUrl: string | undefined; databaseSchema: string | undefined }): string | undefined {
   const raw = env.BUS_PREFIX;
   if (raw !== undefined && raw !== '') return busPrefixPattern.test(raw) ? raw : undefined;
   if (!database.databaseUrl) return `gamifier.pglite.${randomUUID().slice(0, 8)}`;
