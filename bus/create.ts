@@ -1,6 +1,7 @@
 import type { Bus, BusLog, BusOptions } from './bus.js';
 import { InProcessBus } from './in-process.js';
 import { NatsBus } from './nats.js';
+import { PrefixedBus } from './prefixed.js';
 
 export interface CreateBusOptions extends BusOptions {
   /** NATS to connect to; without it the node gets an in-process bus (a single node). */
@@ -12,17 +13,20 @@ export interface CreateBusOptions extends BusOptions {
   connectAttempts?: number;
   /** Pause between those attempts: 1,000 ms by default. */
   connectRetryMs?: number;
+  /** Puts every subject under `<prefix>.` on the wire (`PrefixedBus`): one deployment's share of a shared NATS. */
+  prefix?: string | undefined;
 }
 
 /**
  * The node's bus: `NatsBus` when `natsUrl` is given, `InProcessBus` otherwise. Reaching NATS at
  * start is bounded (`connectAttempts`, about ten seconds by default) so that a node whose NATS is
- * missing fails its start-up visibly; once connected, it reconnects forever.
+ * missing fails its start-up visibly; once connected, it reconnects forever. With `prefix`, the
+ * bus is a `PrefixedBus` (in-process too, so that single-node tests cross the same code).
  *
  * @example
- * const bus = await createBus({ natsUrl: process.env.NATS_URL, name: `gamifier-${nodeId}`, log });
+ * const bus = await createBus({ natsUrl: process.env.NATS_URL, name: `gamifier-${nodeId}`, prefix: 'gamifier.prod', log });
  */
 export async function createBus(options: CreateBusOptions): Promise<Bus> {
-  if (!options.natsUrl) return new InProcessBus(options);
-  return NatsBus.connect({ ...options, url: options.natsUrl });
+  const bus = options.natsUrl ? await NatsBus.connect({ ...options, url: options.natsUrl }) : new InProcessBus(options);
+  return options.prefix ? new PrefixedBus(bus, options.prefix) : bus;
 }

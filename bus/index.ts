@@ -27,4 +27,5 @@ export {
 } from './errors.js';
 export { InProcessBus, type InProcessBusOptions } from './in-process.js';
 export { NatsBus, type NatsBusOptions } from './nats.js';
+export { PrefixedBus } from './prefixed.js';
 export { subjectToken } from './subjects.js';

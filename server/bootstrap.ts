@@ -16,8 +16,8 @@ import { Router } from './http/router.js';
 import { listen, type Listening } from './listen.js';
 import type { Logger } from './log.js';
 import { ServerMetrics } from './metrics.js';
+import { openNodeBus } from './node-bus.js';
 import { CoalescedTopicSource, committedEventPublisher, feedTopic, leaderboardTopic, RateBudgets, type Gateway, type GatewayDeps } from './gateway/index.js';
-import { InProcessBus } from '../bus/index.js';
 
 /** The game's actor types, in one place. */
 export const gameActorTypes = [userActorType, challengeActorType] as const;
@@ -56,7 +56,18 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     'event store open',
   );
   let runtime: ActorRuntime | undefined;
-  const bus = new InProcessBus({ log });
+  let gateway: Gateway | undefined;
+  const metrics: ServerMetrics = new ServerMetrics(log, {
+    runtime: () => runtime,
+    connections: () => gateway?.stats().connections ?? 0,
+    projections: async () =>
+      (await projections.status()).map((status) => ({ name: status.name, lagEvents: status.lag.events, parkedEvents: status.parked.count })),
+  });
+  // NATS when NATS_URL is set, in-process otherwise; a NATS that cannot be reached fails the start.
+  const bus = await openNodeBus(config, log, metrics.registry).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const queries = readModelQueries(store.sql);
   const changes = new ReadModelChanges(bus, (userId) => queries.feed.friends(userId));
   const projections = new Projections(store.store, gameProjections, {
@@ -69,13 +80,6 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         'projection could not apply an event: parked it and moved on (GET /v1/admin/projections/:name/parked)',
       );
     },
-  });
-  let gateway: Gateway | undefined;
-  const metrics = new ServerMetrics(log, {
-    runtime: () => runtime,
-    connections: () => gateway?.stats().connections ?? 0,
-    projections: async () =>
-      (await projections.status()).map((status) => ({ name: status.name, lagEvents: status.lag.events, parkedEvents: status.parked.count })),
   });
   const clock = options.clock ?? systemClock;
   runtime = new ActorRuntime(gameActorTypes, {
@@ -153,6 +157,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     await stopBackground();
     await runtime.stop();
     await projections.stop();
+    await bus.close();
     await store.close();
     throw error;
   }

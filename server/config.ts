@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { ErrorCode, GamifierError } from '../protocol/errors.js';
+import { busPrefixOf } from './bus-prefix.js';
 import { connectionsWithin, openFileLimit } from './file-limit.js';
 
 /** Everything the process reads from its environment, parsed once at start. */
@@ -15,6 +16,8 @@ export interface Config {
   dataDir: string;
   /** NATS URL; unset means the in-process bus. */
   natsUrl: string | undefined;
+  /** Every bus subject travels under this prefix (BUS_PREFIX; by default named after the database and schema). */
+  busPrefix: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** development: dev tokens on, default secrets allowed. production: secrets required. */
   mode: 'development' | 'production';
@@ -106,6 +109,12 @@ function maxConnections(env: Env, fileLimit: number | undefined): number {
   return value;
 }
 
+function busPrefix(env: Env, database: DatabaseConfig): string {
+  const prefix = busPrefixOf(env, database);
+  if (prefix === undefined) throw new ConfigInvalidError('BUS_PREFIX', env.BUS_PREFIX ?? '', 'dot-separated tokens of letters, digits, _ and - (e.g. gamifier.prod)');
+  return prefix;
+}
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function logLevelOf(env: Env): Config['logLevel'] {
@@ -184,5 +193,6 @@ export function loadConfig(env: Env = process.env, options: ConfigOptions = {}):
     port: integer(env, 'PORT', 8080, 0, 65_535),
     ...database,
     natsUrl: url(env, 'NATS_URL', ['nats:', 'tls:', 'ws:', 'wss:']),
+    busPrefix: busPrefix(env, database),
   };
 }

@@ -4,11 +4,19 @@ import { natsUrl, needNats } from '../../test/support/services.js';
 import { createBus } from '../create.js';
 import { InProcessBus } from '../in-process.js';
 import { NatsBus } from '../nats.js';
+import { PrefixedBus } from '../prefixed.js';
 
 describe('createBus', () => {
   it('gives an in-process bus without a NATS url', async () => {
     const bus = await createBus({ natsUrl: undefined, name: 'n1' });
     expect(bus).toBeInstanceOf(InProcessBus);
+    await bus.close();
+  });
+
+  it("puts a deployment's prefix in front of every subject when given one", async () => {
+    const bus = await createBus({ natsUrl: undefined, name: 'n1', prefix: 'gamifier.prod' });
+    expect(bus).toBeInstanceOf(PrefixedBus);
+    expect((bus as PrefixedBus).prefix).toBe('gamifier.prod');
     await bus.close();
   });
 

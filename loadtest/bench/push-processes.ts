@@ -69,6 +69,8 @@ export interface GamifierOptions {
   /** A fresh PostgreSQL schema for this server alone. */
   schema: string;
   websocket: 'uws' | 'ws';
+  /** The server's NATS_URL ('' for the in-process bus); absent: whatever the environment says. */
+  natsUrl?: string;
 }
 
 /**
@@ -94,6 +96,7 @@ export async function startGamifier(options: GamifierOptions): Promise<ChildServ
       LOG_LEVEL: 'warn',
       // Every simulated client connects from this machine's one address.
       MAX_CONNECTIONS_PER_ADDRESS: '0',
+      ...(options.natsUrl === undefined ? {} : { NATS_URL: options.natsUrl }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -185,9 +185,13 @@ export async function echoCeiling(settings: PushSettings): Promise<LoopResult> {
   }
 }
 
-/** (b), (d) SDK players sending `water.log` to their own `user/<id>` in a closed loop, each watching it. */
-export async function commandLoop(settings: PushSettings, websocket: 'uws' | 'ws'): Promise<LoopResult> {
-  const server = await startGamifier({ databaseUrl: settings.databaseUrl, schema: settings.schema(websocket === 'uws' ? 'b' : 'd'), websocket });
+/**
+ * (b), (d) SDK players sending `water.log` to their own `user/<id>` in a closed loop, each watching it.
+ * `natsUrl` puts the server on that NATS ('' on the in-process bus); absent, the environment's NATS_URL decides.
+ */
+export async function commandLoop(settings: PushSettings, websocket: 'uws' | 'ws', natsUrl?: string): Promise<LoopResult> {
+  const schema = settings.schema(websocket === 'uws' ? 'b' : 'd');
+  const server = await startGamifier({ databaseUrl: settings.databaseUrl, schema, websocket, ...(natsUrl === undefined ? {} : { natsUrl }) });
   try {
     const userIds = Array.from({ length: settings.clients }, (_, i) => `p${i}`);
     const plans: PushPlan[] = deal(userIds, settings.workers).map((share) => ({

@@ -5,6 +5,7 @@ import postgres from 'postgres';
 import { defaultLimits } from '../../protocol/frames.js';
 import { commandLoop, echoCeiling, fanoutCeiling, leaderboardFanout, medianOf, type CpuShares, type FanoutResult, type FanoutRound, type LoopResult, type PushResult, type PushSettings } from './push-scenarios.js';
 import { CpuMeter } from './machine.js';
+import { pairedBuses } from './push-nats.js';
 import { watcherClients, type WatcherClient } from './push-messages.js';
 import { formatNumber, formatTable } from './stats.js';
 
@@ -20,6 +21,10 @@ const usage = `npm run bench push -- [--clients N] [--pace N] [--watchers N] [--
   --seconds N    measured seconds of (a), (b) and (d), after a warm-up (default 10)
   --only list    run only these: a (uWS echo ceiling), b (SDK commands, uWS), c (leaderboard fan-out), d (b on ws),
                  e (fan-out ceiling: (c)'s watchers on a bare uWS server that sends them one evt in a loop)
+  --nats         run (b) on the in-process bus and on NATS (NATS_URL, else nats://127.0.0.1:4222)
+                 alternately, --bus-rounds times each, and print what the NATS hop costs
+  --bus-rounds N rounds of --nats (default 3)
+  NATS_URL       without --nats, the servers' bus: NATS when set, in-process otherwise
   DATABASE_URL   the PostgreSQL the servers use (default postgres://postgres@127.0.0.1:5432/postgres);
                  each server gets a fresh schema, dropped afterwards
   BENCH_SERVER_NODE_FLAGS  node flags added to the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
@@ -57,6 +62,8 @@ export async function run(args: readonly string[]): Promise<number> {
       'watcher-client': { type: 'string', default: 'wire' },
       seconds: { type: 'string', default: '10' },
       only: { type: 'string', default: 'a,b,c,d,e' },
+      nats: { type: 'boolean', default: false },
+      'bus-rounds': { type: 'string', default: '3' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -66,8 +73,9 @@ export async function run(args: readonly string[]): Promise<number> {
   const seconds = Number(values.seconds);
   const pace = Number(values.pace);
   const only = values.only.split(',').map((key) => key.trim());
+  const busRounds = Number(values['bus-rounds']);
   const valid = (n: number) => Number.isInteger(n) && n >= 1;
-  if (!valid(clients) || !valid(watchers) || !valid(seconds) || !(pace >= 0) || !watcherClients.includes(values['watcher-client'] as WatcherClient) || !only.every((key) => key in scenarios)) return console.error(usage), 2;
+  if (!valid(clients) || !valid(watchers) || !valid(seconds) || !valid(busRounds) || !(pace >= 0) || !watcherClients.includes(values['watcher-client'] as WatcherClient) || !only.every((key) => key in scenarios)) return console.error(usage), 2;
   const chosen = (Object.keys(scenarios) as Key[]).filter((key) => only.includes(key));
 
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -112,6 +120,10 @@ export async function run(args: readonly string[]): Promise<number> {
     console.log(`machine before the run: ${percent(idle)} busy${idle > 0.15 ? ' — something else is running: the figures will be low' : ''}\n`);
     const results = new Map<Key, PushResult>();
     for (const key of chosen) {
+      if (key === 'b' && values.nats) {
+        await pairedBuses(settings, process.env.NATS_URL || 'nats://127.0.0.1:4222', busRounds, dropSchemas);
+        continue;
+      }
       const started = performance.now();
       const result = await scenarios[key].run(settings).finally(() => dropSchemas());
       results.set(key, result);

@@ -14,7 +14,9 @@ export interface TestServer {
 
 /**
  * A real server on a free port, as `gamifier start` would run it: on PostgreSQL in a schema of its
- * own, or on PGlite in memory.
+ * own, or on PGlite in memory; on NATS when NATS_URL is set in the environment (the in-process bus
+ * otherwise). Its bus prefix comes from its schema (a random one on PGlite), so test servers that
+ * share one NATS never hear each other.
  */
 export async function startTestServer(
   database: 'postgres' | 'pglite',
@@ -29,6 +31,7 @@ export async function startTestServer(
     GAMIFIER_MODE: 'development',
     DATA_DIR: 'memory',
     ...(schema ? { DATABASE_URL: postgresUrl, DATABASE_SCHEMA: schema } : {}),
+    ...(process.env.NATS_URL ? { NATS_URL: process.env.NATS_URL } : {}),
     ...env,
   });
   const server = await startServer(config, createLogger(config.logLevel), options);

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { NatsBus, type Bus } from '../../bus/index.js';
+import { natsServerInstalled, startNatsServer, type PrivateNatsServer } from '../../test/support/nats-server.js';
+import { HttpPlayer, startTestServer, type TestServer } from '../../test/support/server.js';
+import { eventually, inCi, natsUrl, needNats, needPostgres } from '../../test/support/services.js';
+import { RawClient, type Frame } from '../gateway/tests/raw-client.js';
+
+const available = (await needPostgres()) && (await needNats());
+
+/** A player over HTTP (commands) and a bare WebSocket that watches `user/<id>` from the start. */
+async function watcher(running: TestServer, userId: string): Promise<{ http: HttpPlayer; ws: RawClient; evts(): Frame[] }> {
+  const http = await new HttpPlayer(running.url, userId).login();
+  const token = ((await (await fetch(`${running.url}/v1/auth/dev-token`, { method: 'POST', body: JSON.stringify({ userId }) })).json()) as { token: string }).token;
+  const ws = await RawClient.open(`${running.url.replace('http', 'ws')}/v1/ws`, 'json');
+  expect(await ws.hello(token)).toMatchObject({ t: 'welcome' });
+  ws.send({ t: 'sub', topic: `user/${userId}`, fromVersion: 0 });
+  await eventually(async () => ((await http.command(`user/${userId}`, 'user.register', { displayName: 'Ada', timezone: 'UTC' })).status === 200 ? true : undefined));
+  await ws.waitFor((frame) => frame.t === 'evt' && frame.version === 1, 'the registration pushed');
+  return { http, ws, evts: () => ws.frames.filter((frame) => frame.t === 'evt') };
+}
+
+const water = (ml: number) => ({ ml, drankAt: Date.now() });
+
+async function metric(running: TestServer, line: RegExp): Promise<number | undefined> {
+  const text = await (await fetch(`${running.url}/metrics`)).text();
+  const found = text.split('\n').find((row) => line.test(row));
+  return found === undefined ? undefined : Number(found.split(' ').at(-1));
+}
+
+describe.skipIf(!available)('committed events on NATS (NATS_URL set)', () => {
+  const servers: TestServer[] = [];
+  const clients: RawClient[] = [];
+  const buses: Bus[] = [];
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await Promise.all(servers.map((server) => server.close()));
+    await Promise.all(buses.map((bus) => bus.close()));
+  });
+
+  it("pushes a player's own event through NATS, and two deployments on one NATS never see each other's", async () => {
+    const prefix = `t.${randomUUID().replaceAll('-', '')}`;
+    // Two deployments (schemas of their own), the same stream ids: one with BUS_PREFIX, one with the prefix named after its schema.
+    const a = await startTestServer('postgres', { NATS_URL: natsUrl, BUS_PREFIX: prefix });
+    const b = await startTestServer('postgres', { NATS_URL: natsUrl });
+    servers.push(a, b);
+    const onTheWire = await NatsBus.connect({ url: natsUrl, name: 'e2e-listener', connectAttempts: 1 });
+    buses.push(onTheWire);
+    const heard: unknown[] = [];
+    const userId = `ada-${randomUUID().slice(0, 8)}`;
+    onTheWire.subscribe(`${prefix}.g.evt.user.${userId}`, (_subject, message) => heard.push(message));
+    await onTheWire.flush();
+
+    const atB = await watcher(b, userId);
+    clients.push(atB.ws);
+    for (let i = 0; i < 3; i++) expect((await atB.http.command(`user/${userId}`, 'water.log', water(222))).status).toBe(200);
+    await atB.ws.waitFor((frame) => frame.t === 'evt' && frame.version === 4, "B's own events");
+
+    const atA = await watcher(a, userId);
+    clients.push(atA.ws);
+    expect((await atA.http.command(`user/${userId}`, 'water.log', water(111))).status).toBe(200);
+    await atA.ws.waitFor((frame) => frame.t === 'evt' && frame.version === 2, "A's own event");
+    await eventually(async () => (heard.length === 2 ? true : undefined), 5_000, "A's events on NATS under its prefix");
+
+    expect(atA.evts().map((frame) => frame.version)).toEqual([1, 2]);
+    expect(JSON.stringify(atA.evts())).not.toContain('222');
+    expect(atB.evts().map((frame) => frame.version)).toEqual([1, 2, 3, 4]);
+    expect(JSON.stringify(atB.evts())).not.toContain('111');
+    expect(heard).toMatchObject([{ streamId: `user/${userId}`, version: 1 }, { streamId: `user/${userId}`, version: 2, event: { data: { ml: 111 } } }]);
+  });
+});
+
+const ownNats = available && natsServerInstalled();
+if (available && !ownNats && inCi) throw new Error('nats-server is not installed: CI=true, so the NATS restart test must not be skipped');
+
+describe.skipIf(!ownNats)('a watcher across a NATS outage (a nats-server of its own)', () => {
+  let nats: PrivateNatsServer | undefined;
+  let running: TestServer | undefined;
+  let client: RawClient | undefined;
+  afterAll(async () => {
+    client?.close();
+    await running?.close();
+    await nats?.stop();
+  });
+
+  it('gets the events committed while NATS was down from the store, then live ones, each version once and in order', async () => {
+    nats = await startNatsServer();
+    running = await startTestServer('postgres', { NATS_URL: nats.url });
+    const userId = `bo-${randomUUID().slice(0, 8)}`;
+    const bo = await watcher(running, userId);
+    client = bo.ws;
+    const connected = () => metric(running!, /^gamifier_bus_connected /);
+
+    await nats.stop();
+    await eventually(async () => ((await connected()) === 0 ? true : undefined), 10_000, 'the bus to see NATS gone');
+    // Commands do not need the bus: this one is committed, and its event is dropped (at most once).
+    expect((await bo.http.command(`user/${userId}`, 'water.log', water(250))).status).toBe(200);
+    await nats.start();
+    await eventually(async () => ((await connected()) === 1 ? true : undefined), 15_000, 'the bus to reconnect');
+
+    expect((await bo.http.command(`user/${userId}`, 'water.log', water(300))).status).toBe(200);
+    await bo.ws.waitFor((frame) => frame.t === 'evt' && frame.version === 3, 'the event after the outage');
+    expect(bo.evts().map((frame) => frame.version)).toEqual([1, 2, 3]);
+    expect(bo.evts().map((frame) => (frame.event as { data: { ml?: number } }).data.ml)).toEqual([undefined, 250, 300]);
+    expect(await metric(running, /^gamifier_bus_status_changes_total\{status="disconnect"\}/)).toBeGreaterThanOrEqual(1);
+    expect(await metric(running, /^gamifier_bus_status_changes_total\{status="reconnect"\}/)).toBeGreaterThanOrEqual(1);
+    expect(await metric(running, /^gamifier_bus_messages_dropped_total /)).toBeGreaterThanOrEqual(1);
+  });
+});
