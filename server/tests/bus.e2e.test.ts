@@ -107,3 +107,35 @@ describe.skipIf(!ownNats)('a watcher across a NATS outage (a nats-server of its 
     expect(await metric(running, /^gamifier_bus_messages_dropped_total /)).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe.skipIf(!ownNats)('an idle watcher across a NATS outage (a nats-server of its own)', () => {
+  let nats: PrivateNatsServer | undefined;
+  let running: TestServer | undefined;
+  let client: RawClient | undefined;
+  afterAll(async () => {
+    client?.close();
+    await running?.close();
+    await nats?.stop();
+  });
+
+  it('gets the event committed while NATS was down once the bus reconnects, with no further command, once', async () => {
+    nats = await startNatsServer();
+    // No sweep: only the bus's reconnect can bring the missed event within the wait.
+    running = await startTestServer('postgres', { NATS_URL: nats.url, STREAM_SWEEP_MS: '0' });
+    const userId = `cy-${randomUUID().slice(0, 8)}`;
+    const cy = await watcher(running, userId);
+    client = cy.ws;
+    const connected = () => metric(running!, /^gamifier_bus_connected /);
+
+    await nats.stop();
+    await eventually(async () => ((await connected()) === 0 ? true : undefined), 10_000, 'the bus to see NATS gone');
+    expect((await cy.http.command(`user/${userId}`, 'water.log', water(400))).status).toBe(200); // acked: committed, its event dropped
+    await nats.start();
+
+    await cy.ws.waitFor((frame) => frame.t === 'evt' && frame.version === 2, 'the missed event, pushed after the reconnect', 0, 20_000);
+    cy.ws.send({ t: 'ping' });
+    await cy.ws.waitFor((frame) => frame.t === 'pong', 'a pong after it'); // anything queued before it has arrived
+    expect(cy.evts().map((frame) => frame.version)).toEqual([1, 2]);
+    expect((cy.evts()[1]!.event as { data: { ml: number } }).data.ml).toBe(400);
+  });
+});
