@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { challengeActorType } from '../actors/challenge/index.js';
 import { ActorRuntime, DeadLetterAdmin, EffectsProcessor, ownsEverything, systemClock, TimerService, type Clock, type Dispatcher } from '../actors/runtime/index.js';
 import { defaultLimits } from '../protocol/frames.js';
@@ -64,7 +65,10 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       (await projections.status()).map((status) => ({ name: status.name, lagEvents: status.lag.events, parkedEvents: status.parked.count })),
   });
   // NATS when NATS_URL is set, in-process otherwise; a NATS that cannot be reached fails the start.
-  const bus = await openNodeBus(config, log, metrics.registry).catch(async (error: unknown) => {
+  // A reconnect tells the gateway's watchers to re-check their streams: what was published while
+  // the bus was down is gone (delivery is at most once).
+  const busReconnects = new EventEmitter();
+  const bus = await openNodeBus(config, log, metrics.registry, () => busReconnects.emit('reconnect')).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
@@ -138,6 +142,10 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     dispatcher,
     store: store.store,
     bus,
+    resyncs: (resync) => {
+      busReconnects.on('reconnect', resync);
+      return () => void busReconnects.off('reconnect', resync);
+    },
     auth,
     node: config.nodeName,
     log,

@@ -32,6 +32,8 @@ export interface Config {
   nodeName: string;
   /** Passivate an actor idle this long. */
   actorIdleMs: number;
+  /** Watched streams not heard on the bus for this long are re-checked in the store (0: only after a bus reconnect). */
+  streamSweepMs: number;
   /** Active actors per node at most. */
   actorMaxActive: number;
   /** Snapshot an actor every this many events. */
@@ -181,6 +183,7 @@ export function loadConfig(env: Env = process.env, options: ConfigOptions = {}):
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 65_536, 1_024, 16 * 1_048_576),
     nodeName: env.NODE_NAME || `${hostname()}-${process.pid}`,
     actorIdleMs: integer(env, 'ACTOR_IDLE_MS', 300_000, 1_000, 86_400_000),
+    streamSweepMs: integer(env, 'STREAM_SWEEP_MS', 30_000, 0, 3_600_000),
     actorMaxActive: integer(env, 'ACTOR_MAX_ACTIVE', 200_000, 100, 10_000_000),
     snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 100, 1, 1_000_000),
     websocket: websocketServer(env),

@@ -33,6 +33,7 @@ export async function listen(config: Config, router: Router, deps: GatewayDeps, 
     maxConnections: config.maxConnections,
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     maxConnectionsPerPlayer: config.maxConnectionsPerPlayer,
+    streamSweepMs: config.streamSweepMs,
   };
   if (config.websocket === 'ws') {
     const transport = wsTransport({ host: config.host, port: config.port, onRequest: nodeRequestListener(router, http) });

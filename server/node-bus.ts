@@ -7,12 +7,18 @@ import type { Logger } from './log.js';
  * The node's bus, as the composition root hands it to everything that uses one: NATS when
  * NATS_URL is set, in-process otherwise, under the deployment's BUS_PREFIX either way. The bus
  * logs its status changes; this counts them, and shows whether it is connected and what it
- * dropped, in the node's metrics.
+ * dropped, in the node's metrics. `onReconnect` hears each reconnect to NATS (what was published
+ * in between is gone: watchers re-check their streams).
  *
  * @example
- * const bus = await openNodeBus(config, log, metrics.registry); // … await bus.close() on stop
+ * const bus = await openNodeBus(config, log, metrics.registry, () => resyncWatchers()); // … await bus.close() on stop
  */
-export async function openNodeBus(config: Pick<Config, 'natsUrl' | 'busPrefix' | 'nodeName'>, log: Logger, registry: Registry): Promise<Bus> {
+export async function openNodeBus(
+  config: Pick<Config, 'natsUrl' | 'busPrefix' | 'nodeName'>,
+  log: Logger,
+  registry: Registry,
+  onReconnect?: () => void,
+): Promise<Bus> {
   const statuses = new Counter({
     name: 'gamifier_bus_status_changes_total',
     help: 'Changes of the bus connection, by NATS status type (disconnect, reconnect, error, staleConnection, …)',
@@ -24,7 +30,10 @@ export async function openNodeBus(config: Pick<Config, 'natsUrl' | 'busPrefix' |
     name: `gamifier-${config.nodeName}`,
     prefix: config.busPrefix,
     log,
-    onStatus: (status) => statuses.inc({ status: status.type }),
+    onStatus: (status) => {
+      statuses.inc({ status: status.type });
+      if (status.type === 'reconnect') onReconnect?.();
+    },
   });
   new Gauge({
     name: 'gamifier_bus_connected',

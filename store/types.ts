@@ -133,6 +133,14 @@ export interface EventStore {
   readStream(streamId: StreamId, range?: { fromVersion?: number; toVersion?: number }): Promise<RecordedEvent[]>;
   /** The stream's current version, 0 when it has no events. */
   streamVersion(streamId: StreamId): Promise<number>;
+  /**
+   * The current versions of many streams in one round trip (0 for a stream without events): one
+   * probe of the `(stream_id, version)` index per stream.
+   *
+   * @example
+   * const versions = await store.streamVersions(['user/u42', 'challenge/c7']); // Map { 'user/u42' => 12, … }
+   */
+  streamVersions(streamIds: readonly StreamId[]): Promise<Map<StreamId, number>>;
   /** Events after `from` in log order, only those no still-running transaction can precede. */
   readAll(from: LogCursor, options?: ReadAllOptions): Promise<ReadAllResult>;
   /** Batches of events after `from`, forever: wakes on appends, polls with backoff when idle. */

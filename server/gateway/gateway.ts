@@ -18,9 +18,15 @@ export interface GatewayDeps {
   /** Where commands go (`send`) and where the views of actors in snapshots come from (`view`). */
   dispatcher: Pick<Dispatcher, 'send' | 'view'>;
   /** Where watchers catch up from. */
-  store: Pick<EventStore, 'readStream' | 'streamVersion'>;
+  store: Pick<EventStore, 'readStream' | 'streamVersion' | 'streamVersions'>;
   /** Where committed events arrive (published by `committedEventPublisher`). */
   bus: Bus;
+  /**
+   * "The bus may have lost messages" (the composition root: the node's bus reconnected): every
+   * watched `user/` and `challenge/` stream is re-checked in the store and its watchers get what
+   * they missed. Subscribe with a listener, returns an unsubscribe.
+   */
+  resyncs?: (resync: () => void) => () => void;
   /** Checks a `hello` token (server/auth.ts `Auth`): the player, and when the token expires. */
   auth: { verify(token: string): Promise<{ userId: string; expiresAt: number }> };
   /**
@@ -76,6 +82,7 @@ export class Gateway {
   private readonly clock: Clock;
   private readonly context: SessionContext;
   private readonly admission: Admission<Session>;
+  private readonly streams: StreamTopicSource;
   private sweepTimer: TimerHandle | undefined;
   private drainDone: Promise<void> | undefined;
   private isDraining = false;
@@ -97,7 +104,11 @@ export class Gateway {
       snapshot: (topic) => this.snapshot(topic),
       maxReplay: settings.maxReplay,
       onError,
+      clock: this.clock,
+      sweepMs: settings.streamSweepMs,
+      resyncs: deps.resyncs,
     });
+    this.streams = streams;
     this.sources.set('user', streams);
     this.sources.set('challenge', streams);
     for (const [kind, source] of Object.entries(deps.sources ?? {}) as Array<[TopicKind, TopicSource]>) this.sources.set(kind, source);
@@ -190,6 +201,7 @@ export class Gateway {
       timer?.cancel();
     }
     this.sweepTimer?.cancel();
+    this.streams.close();
     for (const session of [...this.sessions]) session.close(CloseCode.SERVICE_RESTART, 'node draining');
     await this.transport.close();
     this.deps.log.info({ node: this.deps.node }, 'websocket gateway drained');

@@ -27,6 +27,12 @@ export interface GatewaySettings extends ConnectionCaps {
   rateLimitWindowMs: number;
   /** A `sub` from a version further back than this many events gets a `snap` instead of the events. */
   maxReplay: number;
+  /**
+   * Watched `user/` and `challenge/` streams not heard on the bus for this long are re-checked in
+   * the store about this often (jittered): a watcher misses an event the bus dropped for about two
+   * of these at most. 0: never (a reconnect of the bus still re-checks them all).
+   */
+  streamSweepMs: number;
   /** Read-model topics push at most this often (a diff against what watchers last got). */
   coalesceMs: number;
   /** How long `drain()` waits for in-flight commands before it closes the sockets anyway. */
@@ -45,6 +51,7 @@ export const defaultGatewaySettings: GatewaySettings = {
   rateLimitWindowMs: 10_000,
   maxReplay: 1_000,
   coalesceMs: 50,
+  streamSweepMs: 30_000,
   drainTimeoutMs: 10_000,
   closeTimeoutMs: 5_000,
   // The composition root sizes these from the environment (server/config.ts).

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NatsBus, type Bus } from '../../bus/index.js';
-import { natsServerInstalled, startNatsServer, type PrivateNatsServer } from '../../test/support/nats-server.js';
+import { natsServerInstalled, startNatsServer } from '../../test/support/nats-server.js';
 import { HttpPlayer, startTestServer, type TestServer } from '../../test/support/server.js';
 import { eventually, inCi, natsUrl, needNats, needPostgres } from '../../test/support/services.js';
 import { RawClient, type Frame } from '../gateway/tests/raw-client.js';
@@ -74,28 +74,32 @@ const ownNats = available && natsServerInstalled();
 if (available && !ownNats && inCi) throw new Error('nats-server is not installed: CI=true, so the NATS restart test must not be skipped');
 
 describe.skipIf(!ownNats)('a watcher across a NATS outage (a nats-server of its own)', () => {
-  let nats: PrivateNatsServer | undefined;
-  let running: TestServer | undefined;
-  let client: RawClient | undefined;
+  const cleanup: Array<() => Promise<void> | void> = [];
   afterAll(async () => {
-    client?.close();
-    await running?.close();
-    await nats?.stop();
+    for (const step of cleanup.reverse()) await step();
   });
 
-  it('gets the events committed while NATS was down from the store, then live ones, each version once and in order', async () => {
-    nats = await startNatsServer();
-    running = await startTestServer('postgres', { NATS_URL: nats.url });
+  /** A server on a private NATS, a watcher of a new player, and one command committed while NATS is down. */
+  async function outage(env: Record<string, string>, ml: number) {
+    const nats = await startNatsServer();
+    cleanup.push(() => nats.stop());
+    const running = await startTestServer('postgres', { NATS_URL: nats.url, ...env });
+    cleanup.push(() => running.close());
     const userId = `bo-${randomUUID().slice(0, 8)}`;
-    const bo = await watcher(running, userId);
-    client = bo.ws;
-    const connected = () => metric(running!, /^gamifier_bus_connected /);
+    const player = await watcher(running, userId);
+    cleanup.push(() => player.ws.close());
+    const connected = () => metric(running, /^gamifier_bus_connected /);
 
     await nats.stop();
     await eventually(async () => ((await connected()) === 0 ? true : undefined), 10_000, 'the bus to see NATS gone');
-    // Commands do not need the bus: this one is committed, and its event is dropped (at most once).
-    expect((await bo.http.command(`user/${userId}`, 'water.log', water(250))).status).toBe(200);
+    // Commands do not need the bus: this one is committed (acked), and its event is dropped (at most once).
+    expect((await player.http.command(`user/${userId}`, 'water.log', water(ml))).status).toBe(200);
     await nats.start();
+    return { running, userId, player, connected };
+  }
+
+  it('gets the events committed while NATS was down from the store, then live ones, each version once and in order', async () => {
+    const { running, userId, player: bo, connected } = await outage({}, 250);
     await eventually(async () => ((await connected()) === 1 ? true : undefined), 15_000, 'the bus to reconnect');
 
     expect((await bo.http.command(`user/${userId}`, 'water.log', water(300))).status).toBe(200);
@@ -105,5 +109,16 @@ describe.skipIf(!ownNats)('a watcher across a NATS outage (a nats-server of its 
     expect(await metric(running, /^gamifier_bus_status_changes_total\{status="disconnect"\}/)).toBeGreaterThanOrEqual(1);
     expect(await metric(running, /^gamifier_bus_status_changes_total\{status="reconnect"\}/)).toBeGreaterThanOrEqual(1);
     expect(await metric(running, /^gamifier_bus_messages_dropped_total /)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('gets the event committed while NATS was down once the bus reconnects, with no further command, once', async () => {
+    // No sweep: only the bus's reconnect can bring the missed event within the wait.
+    const { player } = await outage({ STREAM_SWEEP_MS: '0' }, 400);
+
+    await player.ws.waitFor((frame) => frame.t === 'evt' && frame.version === 2, 'the missed event, pushed after the reconnect', 0, 20_000);
+    player.ws.send({ t: 'ping' });
+    await player.ws.waitFor((frame) => frame.t === 'pong', 'a pong after it'); // anything queued before it has arrived
+    expect(player.evts().map((frame) => frame.version)).toEqual([1, 2]);
+    expect((player.evts()[1]!.event as { data: { ml: number } }).data.ml).toBe(400);
   });
 });

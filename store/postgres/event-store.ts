@@ -184,6 +184,31 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  async streamVersions(streamIds: readonly StreamId[]): Promise<Map<StreamId, number>> {
+    const ids = [...new Set(streamIds)];
+    for (const id of ids) streamTypeOf(id);
+    const versions = new Map<StreamId, number>();
+    if (ids.length === 0) return versions;
+    let rows: Array<{ stream_id: string; version: number | null }>;
+    try {
+      // A scalar max per stream (a backward probe of the unique index each), not a group by that
+      // would read every event of the streams.
+      rows = await this.sql.unsafe(
+        'select s.id as stream_id, (select max(version) from events where stream_id = s.id) as version from unnest($1::text[]) as s(id)',
+        [ids] as never[],
+        { prepare: true },
+      );
+    } catch (error) {
+      throw storeError(error, `reading the versions of ${ids.length} streams`);
+    }
+    for (const row of rows) {
+      const version = row.version ?? 0;
+      if (version > 0) this.known.saw(row.stream_id, version);
+      versions.set(row.stream_id, version);
+    }
+    return versions;
+  }
+
   async readAll(from: LogCursor, options: ReadAllOptions = {}): Promise<ReadAllResult> {
     const limit = options.limit ?? this.tailPolicy.batchSize;
     const params: unknown[] = [String(from.txId), from.position, limit];

@@ -71,6 +71,9 @@ export function eventStoreContract(name: string, target: ContractTarget): void {
       expect(read[0]!.metadata).toEqual({ commandId: 'c1', userId: 'u1' });
       expect(read[0]!.streamType).toBe('thing');
       expect(await store.streamVersion(id)).toBe(2);
+      const never = stream();
+      expect(await store.streamVersions([id, never, id])).toEqual(new Map([[id, 2], [never, 0]]));
+      expect(await store.streamVersions([])).toEqual(new Map());
       expect(await store.readStream(id, { fromVersion: 2 })).toHaveLength(1);
       expect(await store.readStream(id, { toVersion: 1 })).toHaveLength(1);
     });

@@ -1,7 +1,7 @@
 // Stream topics against an in-memory store and the in-process bus, with reads held open on
 // purpose: every watcher gets each version once, in order, whatever arrives when.
-import { describe, expect, it } from 'vitest';
-import type { CommittedEvent } from '../../../actors/runtime/index.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SimulatedClock, type CommittedEvent } from '../../../actors/runtime/index.js';
 import { eventSubject, InProcessBus, type Bus } from '../../../bus/index.js';
 import { ErrorCode, GamifierError } from '../../../protocol/errors.js';
 import type { EvtFrame, SnapFrame } from '../../../protocol/frames.js';
@@ -38,6 +38,8 @@ class MemoryStore {
   readonly streams = new Map<string, Array<{ type: string; data: unknown }>>();
   readonly readGate = new Gate();
   reads = 0;
+  /** The streams of each `streamVersions` query. */
+  readonly versionQueries: string[][] = [];
   failure: Error | undefined;
 
   append(streamId: string, type: string): number {
@@ -64,6 +66,11 @@ class MemoryStore {
 
   async streamVersion(streamId: string): Promise<number> {
     return this.version(streamId);
+  }
+
+  async streamVersions(streamIds: readonly string[]): Promise<Map<string, number>> {
+    this.versionQueries.push([...streamIds]);
+    return new Map(streamIds.map((id) => [id, this.version(id)]));
   }
 }
 
@@ -107,11 +114,12 @@ class RecordingSink implements TopicSink {
   }
 }
 
-function setup(options: { maxReplay?: number } = {}) {
+function setup(options: { maxReplay?: number; clock?: SimulatedClock; sweepMs?: number } = {}) {
   const store = new MemoryStore();
   const bus = countingBus();
   const snapshotGate = new Gate();
   const publish = committedEventPublisher(bus);
+  const resyncListeners = new Set<() => void>();
   const source = new StreamTopicSource({
     bus,
     store,
@@ -122,7 +130,15 @@ function setup(options: { maxReplay?: number } = {}) {
       return { version, state: { version } };
     },
     onError: () => undefined,
+    ...(options.clock ? { clock: options.clock } : {}),
+    sweepMs: options.sweepMs ?? 0,
+    resyncs: (listener) => {
+      resyncListeners.add(listener);
+      return () => resyncListeners.delete(listener);
+    },
   });
+  /** Tells the source its bus reconnected, as the composition root does. */
+  const reconnected = () => resyncListeners.forEach((listener) => listener());
   /** Appends an event and publishes it (or not: the bus lost it). */
   const commit = (streamId: string, options: { publish?: boolean } = {}) => {
     const version = store.append(streamId, 'thing.happened');
@@ -130,7 +146,7 @@ function setup(options: { maxReplay?: number } = {}) {
     if (options.publish !== false) publish(streamId, [event]);
     return version;
   };
-  return { store, bus, source, snapshotGate, commit };
+  return { store, bus, source, snapshotGate, commit, reconnected };
 }
 
 describe('stream topics', () => {
@@ -297,5 +313,61 @@ describe('the committed-event publisher', () => {
     const broken = Object.assign(new InProcessBus(), { publish: () => { throw new Error('bus down'); } }) satisfies Bus;
     expect(() => committedEventPublisher(broken, (error, streamId) => errors.push(`${streamId}: ${(error as Error).message}`))('user/ada', [event(3)])).not.toThrow();
     expect(errors).toEqual(['user/ada: bus down']);
+  });
+});
+
+describe('stream topics after the bus lost events with nothing following them', () => {
+  afterEach(() => void vi.restoreAllMocks());
+
+  it('push what idle watchers missed once the bus reconnects: once, in order, one query for all streams', async () => {
+    const { source, store, commit, reconnected } = setup();
+    const [a, b, other] = [new RecordingSink(), new RecordingSink(), new RecordingSink()];
+    source.watch(topic('user/ada'), undefined, a);
+    source.watch(topic('challenge/c7'), undefined, other);
+    await flush();
+    commit('user/ada');
+    source.watch(topic('user/ada'), 1, b);
+    await flush();
+    commit('user/ada', { publish: false }); // the outage: committed, never heard
+    commit('user/ada', { publish: false });
+    await flush();
+    expect(a.seen).toEqual(['snap@0', 'evt@1']);
+    reconnected();
+    await flush();
+    expect(a.seen).toEqual(['snap@0', 'evt@1', 'evt@2', 'evt@3']);
+    expect(b.seen).toEqual(['evt@2', 'evt@3']);
+    expect(other.seen).toEqual(['snap@0']);
+    expect(store.versionQueries).toEqual([['user/ada', 'challenge/c7']]);
+    commit('user/ada'); // live again, and a second resync finds nothing new
+    reconnected();
+    await flush();
+    expect(a.seen).toEqual(['snap@0', 'evt@1', 'evt@2', 'evt@3', 'evt@4']);
+    expect(b.seen).toEqual(['evt@2', 'evt@3', 'evt@4']);
+  });
+
+  it('sweep the streams not heard for sweepMs, without a reconnect, until closed', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5); // no jitter: a sweep every 1,000 ms
+    const clock = new SimulatedClock(0);
+    const { source, store, commit } = setup({ clock, sweepMs: 1_000 });
+    const [quiet, busy] = [new RecordingSink(), new RecordingSink()];
+    source.watch(topic('user/quiet'), undefined, quiet);
+    source.watch(topic('user/busy'), undefined, busy);
+    await flush();
+    await clock.advance(100);
+    commit('user/quiet', { publish: false }); // dropped: no later event would reveal it
+    await clock.advance(800);
+    commit('user/busy'); // heard at 900: not due at the sweep of 1,000
+    await clock.advance(100);
+    await flush();
+    expect(store.versionQueries).toEqual([['user/quiet']]);
+    expect(quiet.seen).toEqual(['snap@0', 'evt@1']);
+    expect(busy.seen).toEqual(['snap@0', 'evt@1']);
+    await clock.advance(1_000);
+    await flush();
+    expect(store.versionQueries).toEqual([['user/quiet'], ['user/quiet', 'user/busy']]);
+    source.close();
+    await clock.advance(5_000);
+    expect(store.versionQueries).toHaveLength(2);
+    expect(quiet.seen).toEqual(['snap@0', 'evt@1']);
   });
 });

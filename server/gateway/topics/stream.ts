@@ -1,18 +1,31 @@
+import { systemClock, type Clock } from '../../../actors/runtime/index.js';
 import { eventSubject, streamEventOf, type Bus, type BusSubscription } from '../../../bus/index.js';
 import { ErrorCode, GamifierError } from '../../../protocol/errors.js';
 import type { EvtFrame } from '../../../protocol/frames.js';
 import { topicStream, type Topic } from '../../../protocol/topics.js';
 import type { EventStore } from '../../../store/types.js';
 import type { TopicSink, TopicSource, TopicWatch } from './source.js';
+import { StreamResync, type ResyncedFeed } from './stream-resync.js';
 
 export interface StreamTopicDeps {
   bus: Bus;
-  store: Pick<EventStore, 'readStream' | 'streamVersion'>;
+  store: Pick<EventStore, 'readStream' | 'streamVersion' | 'streamVersions'>;
   /** The topic's state as its watchers see it (a public view), and the version it is at. */
   snapshot(topic: Topic): Promise<{ version: number; state: unknown }>;
   /** A `sub` from further back than this many events gets a `snap` instead. */
   maxReplay: number;
   onError(error: unknown, context: Record<string, unknown>): void;
+  clock?: Clock;
+  /**
+   * Re-check the watched streams not heard on the bus for this long, about this often: the bound
+   * on how long a watcher misses an event the bus dropped (stream-resync.ts). 0 or absent: never.
+   */
+  sweepMs?: number;
+  /**
+   * "The bus may have lost messages: re-check every watched stream now", from the composition
+   * root (the node's bus reconnected). Subscribe with a listener, returns an unsubscribe.
+   */
+  resyncs?: (resync: () => void) => () => void;
 }
 
 /** Live events held for one watcher while it catches up; beyond this it reads them from the store. */
@@ -34,8 +47,22 @@ const replayChunk = 100;
  */
 export class StreamTopicSource implements TopicSource {
   private readonly feeds = new Map<string, StreamFeed>();
+  private readonly clock: Clock;
+  /** Finds what the bus dropped on streams that went quiet, and after a reconnect. */
+  readonly resync: StreamResync;
 
-  constructor(private readonly deps: StreamTopicDeps) {}
+  constructor(private readonly deps: StreamTopicDeps) {
+    this.clock = deps.clock ?? systemClock;
+    this.resync = new StreamResync(() => this.feeds.values(), {
+      store: deps.store,
+      clock: this.clock,
+      sweepMs: deps.sweepMs ?? 0,
+      resyncs: deps.resyncs,
+      // A flush that fails means the bus dropped again: its reconnect asks for another pass.
+      subscribed: () => deps.bus.flush().catch(() => undefined),
+      onError: deps.onError,
+    });
+  }
 
   watch(topic: Topic, fromVersion: number | undefined, sink: TopicSink): TopicWatch {
     const stream = topicStream(topic);
@@ -45,7 +72,7 @@ export class StreamTopicSource implements TopicSource {
     }
     let feed = this.feeds.get(topic.name);
     if (!feed) {
-      feed = new StreamFeed(topic, stream, this.deps);
+      feed = new StreamFeed(topic, stream, this.deps, this.clock);
       this.feeds.set(topic.name, feed);
     }
     const watcher = new StreamWatcher(feed, sink, this.deps);
@@ -68,11 +95,17 @@ export class StreamTopicSource implements TopicSource {
     for (const feed of this.feeds.values()) watchers += feed.watchers.size;
     return { topics: this.feeds.size, watchers };
   }
+
+  /** Stops the sweep and the resyncs (the gateway's drain). */
+  close(): void {
+    this.resync.stop();
+  }
 }
 
 /** One watched stream on this node: its bus subscription and its watchers. */
-class StreamFeed {
+class StreamFeed implements ResyncedFeed {
   readonly watchers = new Set<StreamWatcher>();
+  heardAt: number;
   private readonly subscription: BusSubscription;
   /** Store reads in flight, by range: watchers that fell into the same gap share one read. */
   private readonly reads = new Map<string, Promise<EvtFrame[]>>();
@@ -81,7 +114,9 @@ class StreamFeed {
     readonly topic: Topic,
     readonly stream: string,
     private readonly deps: StreamTopicDeps,
+    private readonly clock: Clock,
   ) {
+    this.heardAt = clock.now();
     this.subscription = deps.bus.subscribe(eventSubject(stream), (_subject, message) => this.receive(message));
   }
 
@@ -105,10 +140,15 @@ class StreamFeed {
     this.subscription.unsubscribe();
   }
 
+  caughtUpTo(version: number): void {
+    for (const watcher of this.watchers) watcher.behind(version);
+  }
+
   private receive(message: unknown): void {
     // Anyone may publish anything on this subject: only this stream's well-formed events count.
     const received = streamEventOf(message, this.stream);
     if (!received) return;
+    this.heardAt = this.clock.now();
     const frame: EvtFrame = {
       t: 'evt',
       topic: this.topic.name,
@@ -170,8 +210,20 @@ class StreamWatcher {
     if (frame.version <= this.cursor) return;
     if (frame.version === this.cursor + 1) return this.deliver(frame);
     // A gap: the bus lost an event. Hold this one and read the missing ones from the store.
-    this.phase = 'catching-up';
     this.buffer.push(frame);
+    this.repair();
+  }
+
+  /** The store has the stream at `version` (a resync): the bus lost what this watcher lacks. */
+  behind(version: number): void {
+    if (!this.active) return;
+    if (version > this.highest) this.highest = version;
+    // Catching up goes to `highest` already; a live watcher behind it repairs like after a gap.
+    if (this.phase === 'live' && version > this.cursor) this.repair();
+  }
+
+  private repair(): void {
+    this.phase = 'catching-up';
     void this.run(() => this.catchUp());
   }
 
