@@ -117,6 +117,13 @@ function busPrefix(env: Env, database: DatabaseConfig): string {
   return prefix;
 }
 
+/** 0 turns the sweep off; otherwise at least a second, so that it cannot flood the database. */
+function streamSweep(env: Env): number {
+  const value = integer(env, 'STREAM_SWEEP_MS', 30_000, 0, 3_600_000);
+  if (value !== 0 && value < 1_000) throw new ConfigInvalidError('STREAM_SWEEP_MS', String(value), '0 (off) or 1000 to 3600000');
+  return value;
+}
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function logLevelOf(env: Env): Config['logLevel'] {
@@ -183,7 +190,7 @@ export function loadConfig(env: Env = process.env, options: ConfigOptions = {}):
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 65_536, 1_024, 16 * 1_048_576),
     nodeName: env.NODE_NAME || `${hostname()}-${process.pid}`,
     actorIdleMs: integer(env, 'ACTOR_IDLE_MS', 300_000, 1_000, 86_400_000),
-    streamSweepMs: integer(env, 'STREAM_SWEEP_MS', 30_000, 0, 3_600_000),
+    streamSweepMs: streamSweep(env),
     actorMaxActive: integer(env, 'ACTOR_MAX_ACTIVE', 200_000, 100, 10_000_000),
     snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 100, 1, 1_000_000),
     websocket: websocketServer(env),
