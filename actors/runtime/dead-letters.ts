@@ -1,6 +1,8 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import type { DeadLetterRecord, DeadLetterStore } from '../../store/index.js';
 import type { Dispatcher } from './dispatcher.js';
+import { commandKey } from './command-key.js';
+import { eventIdFor } from './ids.js';
 import { failed, type Outcome } from './outcome.js';
 import type { CommandEnvelope } from './types.js';
 
@@ -22,7 +24,10 @@ const toDeadLetter = ({ message, ...rest }: DeadLetterRecord): DeadLetter => ({ 
 /** Keeps a command that crashed its actor on every attempt (the store's dead letters). */
 export function keepDeadLetter(letters: DeadLetterStore, command: CommandEnvelope, error: unknown, attempts: number, node: string): Promise<void> {
   const text = error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
-  return letters.keep({ actor: command.to, commandId: command.id, message: command, error: text, attempts, node });
+  // One letter per command as de-duplication knows it: actor, sender and id (a digest, since the
+  // key's separators are not text a column keeps).
+  const key = eventIdFor(command.to, commandKey(command), 0);
+  return letters.keep({ actor: command.to, commandId: command.id, key, message: command, error: text, attempts, node });
 }
 
 /**

@@ -133,9 +133,9 @@ describe.skipIf(!available)('the game over HTTP (PostgreSQL)', () => {
 
   it('lets an operator retry a dead letter, which then applies once', async () => {
     const command = { id: 'dl-1', to: 'user/ada', type: 'water.log', payload: { ml: 300, drankAt: clock.now() }, meta: { origin: 'client', userId: 'ada' } };
-    await running.server.store.sql`
-      insert into dead_letters (actor, command_id, command, error, attempts, node)
-      values ('user/ada', 'dl-1', ${JSON.stringify(command)}::text::jsonb, 'TypeError: simulated crash', 3, 'e2e')`;
+    await running.server.store.deadLetters.keep({
+      actor: 'user/ada', commandId: 'dl-1', key: 'dl-1', message: command, error: 'TypeError: simulated crash', attempts: 3, node: 'e2e',
+    });
     const [letter] = (await admin('GET', '/v1/admin/dead-letters?actor=user/ada')).body.deadLetters;
     expect(letter).toMatchObject({ commandId: 'dl-1', attempts: 3 });
     const retried = await admin('POST', `/v1/admin/dead-letters/${letter.id}/retry`);

@@ -55,9 +55,9 @@ export class PostgresDeadLetters implements DeadLetterStore {
   async keep(letter: DeadLetterToKeep): Promise<void> {
     try {
       await this.sql`
-        insert into dead_letters (actor, command_id, command, error, attempts, node)
-        values (${letter.actor}, ${letter.commandId}, ${storable(letter.message)}::text::jsonb, ${keepableText(letter.error.slice(0, 8_000))}, ${letter.attempts}, ${letter.node})
-        on conflict (command_id) do update
+        insert into dead_letters (actor, command_id, message_key, command, error, attempts, node)
+        values (${letter.actor}, ${letter.commandId}, ${letter.key}, ${storable(letter.message)}::text::jsonb, ${keepableText(letter.error.slice(0, 8_000))}, ${letter.attempts}, ${letter.node})
+        on conflict (message_key) do update
           set error = excluded.error, attempts = dead_letters.attempts + excluded.attempts,
               node = excluded.node, updated_at = now()`;
     } catch (cause) {

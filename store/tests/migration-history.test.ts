@@ -12,6 +12,7 @@ const shipped = [
   [5, 'byte-order collation for stream ids, event ids and types'],
   [6, 'event data and metadata kept as the JSON text written'],
   [7, 'parked projection events'],
+  [8, 'durable timers: claims'],
 ];
 
 describe('migration history', () => {

@@ -124,6 +124,20 @@ export function runtimeSuite(name: string, openStore: () => Promise<OpenStore>):
       expect(((await rt.current(address)).state as CounterState).count).toBe(111);
     });
 
+    it("keeps one dead letter per sender when two players' commands of the same id crash", async () => {
+      const address = counter();
+      const rt = runtime({ settings: { maxAttempts: 1, quarantineAfter: 10 } });
+      const id = `c8-${randomUUID()}`;
+      crashPlan.set(id, 1_000);
+      for (const userId of ['ada', 'bob']) {
+        const poison: CommandEnvelope = { ...add(address, 1, id), meta: { origin: 'client', userId } };
+        expect(await rt.send(poison)).toMatchObject({ status: 'failed', code: ErrorCode.ACTOR_CRASHED });
+      }
+      crashPlan.delete(id);
+      const kept = await letters(rt).list({ actor: address });
+      expect(kept.map((letter) => [letter.commandId, letter.command.meta.userId]).sort()).toEqual([[id, 'ada'], [id, 'bob']]);
+    });
+
     it('dead-letters a poison message after K attempts, serves the next one, and lets an operator retry or discard it', async () => {
       const { metrics, counts } = recordingMetrics();
       const address = counter();
