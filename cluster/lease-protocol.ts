@@ -140,18 +140,23 @@ export function servingUntil(localRenewStart: number, ttl: number, margin: numbe
   return localRenewStart + ttl - margin;
 }
 
-/** What a node believes: the shards the database granted it, and its lease's local deadline. */
+/**
+ * What a node believes: the shards the database granted it (shard → epoch), the epoch at which it
+ * last released each shard, and its lease's local deadline. A node also ignores every reply meant
+ * for an earlier incarnation of itself.
+ */
 export interface NodeBelief {
-  readonly held: ReadonlySet<number>;
+  readonly held: ReadonlyMap<number, number>;
+  readonly released: ReadonlyMap<number, number>;
   readonly servingUntil: number;
 }
 
-export const noBelief: NodeBelief = { held: new Set(), servingUntil: -Infinity };
+export const noBelief: NodeBelief = { held: new Map(), released: new Map(), servingUntil: -Infinity };
 
 /**
  * A node serves a shard only while it holds it and its own clock is before `servingUntil`.
  *
- * @example mayServe({ held: new Set([7]), servingUntil: 104_750 }, 7, 104_000) // → true
+ * @example mayServe({ held: new Map([[7, 3]]), released: new Map(), servingUntil: 104_750 }, 7, 104_000) // → true
  */
 export function mayServe(belief: NodeBelief, shard: number, localNow: number): boolean {
   return belief.held.has(shard) && localNow < belief.servingUntil;
@@ -165,4 +170,26 @@ export function mayServe(belief: NodeBelief, shard: number, localNow: number): b
 export function afterRenewal(belief: NodeBelief, localRenewStart: number, outcome: Outcome<{ expiresAt: number }>, ttl: number, margin: number): NodeBelief {
   if (!outcome.ok) return noBelief;
   return { ...belief, servingUntil: Math.max(belief.servingUntil, servingUntil(localRenewStart, ttl, margin)) };
+}
+
+/**
+ * The node's belief after the database granted it `shard` at `epoch`. A grant no newer than the
+ * epoch the node itself released is stale and ignored: `acquire` of a shard one already holds
+ * answers with the current epoch, and that answer can arrive after the node released the shard
+ * and someone else took it (the simulation found this).
+ *
+ * @example afterGrant(afterRelease(held7at3, 7), 7, 3) // → still not holding 7
+ */
+export function afterGrant(belief: NodeBelief, shard: number, epoch: number): NodeBelief {
+  if (epoch <= (belief.released.get(shard) ?? 0) || epoch <= (belief.held.get(shard) ?? 0)) return belief;
+  return { ...belief, held: new Map(belief.held).set(shard, epoch) };
+}
+
+/** The node's belief once it stops serving `shard`, before it sends `release` to the database. */
+export function afterRelease(belief: NodeBelief, shard: number): NodeBelief {
+  const epoch = belief.held.get(shard);
+  if (epoch === undefined) return belief;
+  const held = new Map(belief.held);
+  held.delete(shard);
+  return { ...belief, held, released: new Map(belief.released).set(shard, epoch) };
 }

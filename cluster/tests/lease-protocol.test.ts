@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acquire, afterRenewal, emptyLeaseDb, join, mayServe, minimumMargin, noBelief, release, renew, servingUntil } from '../lease-protocol.js';
+import { acquire, afterGrant, afterRelease, afterRenewal, emptyLeaseDb, join, mayServe, minimumMargin, noBelief, release, renew, servingUntil } from '../lease-protocol.js';
 
 const TTL = 5000;
 const joined = (node: string, incarnation: string, at: number, db = emptyLeaseDb(TTL)) => join(db, node, incarnation, at).db;
@@ -39,15 +39,22 @@ describe('the node side', () => {
   it('serves a held shard until ttl − margin after it sent the renewal, by its own clock', () => {
     expect(minimumMargin(TTL, 0.001)).toBe(5);
     expect(servingUntil(100_000, TTL, 250)).toBe(104_750);
-    const belief = afterRenewal({ held: new Set([7]), servingUntil: -Infinity }, 100_000, { ok: true, expiresAt: 1 }, TTL, 250);
+    const belief = afterRenewal(afterGrant(noBelief, 7, 1), 100_000, { ok: true, expiresAt: 1 }, TTL, 250);
     expect(mayServe(belief, 7, 104_749)).toBe(true);
     expect(mayServe(belief, 7, 104_750)).toBe(false);
     expect(mayServe(belief, 8, 100_000)).toBe(false);
   });
 
   it('keeps the later deadline when replies cross, and drops everything when the lease is lost', () => {
-    const late = afterRenewal({ held: new Set([7]), servingUntil: 0 }, 2000, { ok: true, expiresAt: 1 }, TTL, 250);
+    const late = afterRenewal({ ...afterGrant(noBelief, 7, 1), servingUntil: 0 }, 2000, { ok: true, expiresAt: 1 }, TTL, 250);
     expect(afterRenewal(late, 1000, { ok: true, expiresAt: 1 }, TTL, 250).servingUntil).toBe(6750);
     expect(afterRenewal(late, 3000, { ok: false, reason: 'LEASE_LOST' }, TTL, 250)).toBe(noBelief);
+  });
+
+  it('ignores a grant no newer than the epoch it released (a delayed answer to an earlier acquire)', () => {
+    const released = afterRelease(afterGrant(noBelief, 7, 3), 7);
+    expect(released.held.has(7)).toBe(false);
+    expect(afterGrant(released, 7, 3)).toBe(released);
+    expect(afterGrant(released, 7, 4).held.get(7)).toBe(4);
   });
 });
