@@ -1,0 +1,26 @@
+/** The cluster's public face: shard hashing and the pure lease protocol (see cluster/README.md). */
+export { DEFAULT_SHARD_COUNT, desiredOwner, plannedMoves, shardOf, type Move } from './shards.js';
+export {
+  acquire,
+  afterGrant,
+  afterRelease,
+  afterRenewal,
+  emptyLeaseDb,
+  join,
+  leaseLive,
+  mayServe,
+  minimumMargin,
+  noBelief,
+  release,
+  renew,
+  servingUntil,
+  type Incarnation,
+  type LeaseDb,
+  type MemberRow,
+  type MemberStatus,
+  type NodeBelief,
+  type Outcome,
+  type Refusal,
+  type ShardRow,
+  type Step,
+} from './lease-protocol.js';
