@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { inCi, SERVICE_SKIP_MARKER } from './services.js';
+import { freePort, inCi, SERVICE_SKIP_MARKER } from './services.js';
 
 /**
  * A PostgreSQL cluster of a test's own (initdb into a temporary directory, pg_ctl on a free port),
@@ -81,13 +80,3 @@ function uid(user: string): number {
   return Number(execFileSync('id', ['-u', user]).toString().trim());
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

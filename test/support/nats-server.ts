@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import net from 'node:net';
+import { freePort } from './services.js';
 
 /** The nats-server binary tests may start: NATS_SERVER_BIN, else Debian's. */
 export const natsServerBin = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
@@ -65,17 +66,6 @@ export async function startNatsServer(): Promise<PrivateNatsServer> {
   };
   await server.start();
   return server;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function accepts(port: number): Promise<boolean> {
