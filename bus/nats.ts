@@ -50,7 +50,7 @@ export class NatsBus implements Bus {
 
   private constructor(
     private readonly nc: NatsConnection,
-    private readonly options: NatsBusOptions,
+    options: NatsBusOptions,
   ) {
     this.monitor = new BusMonitor(options, options.name ?? 'nats');
     this.serverMaxPayload = nc.info?.max_payload ?? defaultMaxPayload;

@@ -17,15 +17,13 @@ export class WaterLoad {
   private running = true;
   private loops: Promise<void>[] = [];
 
-  private constructor(private readonly players: HttpPlayer[]) {}
-
   static async start(url: string, players: number, prefix: string, timeoutMs = 10_000): Promise<WaterLoad> {
     const all = await Promise.all(Array.from({ length: players }, (_, i) => new HttpPlayer(url, `${prefix}${i}`).login()));
     for (const player of all) {
       const registered = await player.command(`user/${player.userId}`, 'user.register', { displayName: player.userId, timezone: 'UTC' });
       if (registered.status !== 200) throw new Error(`registering ${player.userId}: ${registered.status} ${JSON.stringify(registered.body)}`);
     }
-    const load = new WaterLoad(all);
+    const load = new WaterLoad();
     load.loops = all.map((player) => load.loop(player, timeoutMs));
     return load;
   }
