@@ -31,6 +31,7 @@ export const ErrorCode = {
   DEAD_LETTER_NOT_FOUND: 'DEAD_LETTER_NOT_FOUND',
   COMMAND_ID_REUSED: 'COMMAND_ID_REUSED',
   ACTOR_CRASHED_NOT_KEPT: 'ACTOR_CRASHED_NOT_KEPT',
+  SHARD_UNAVAILABLE: 'SHARD_UNAVAILABLE',
   // http and auth
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
   BODY_INVALID: 'BODY_INVALID',
@@ -128,6 +129,11 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
   COMMAND_ID_REUSED: {
     status: 409,
     description: 'You sent this command id before with another type or payload for the same actor; nothing was applied. Use a new id.',
+  },
+  SHARD_UNAVAILABLE: {
+    status: 503,
+    description:
+      'No node could take the command in time: its actor is moving between nodes, or the node that held it stopped and its lease has not yet run out. Send it again with the same id.',
   },
   ACTOR_CRASHED_NOT_KEPT: {
     status: 500,

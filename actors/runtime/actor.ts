@@ -25,7 +25,20 @@ export interface ActorDeps {
   mail: { depth: number };
   /** False while the database is known to be down: commands then fail fast, retryable. */
   storeAvailable(): boolean;
+  /** This node's claim to write the actor now (a cluster's shard lease); always true on one node. */
+  ownership: Ownership;
 }
+
+/**
+ * Whether this node may write an actor now, and the epoch of its claim, recorded in every event's
+ * metadata. A cluster answers from its shard leases; one node owns everything.
+ */
+export interface Ownership {
+  admits(address: string): boolean;
+  epochOf(address: string): number | undefined;
+}
+
+export const ownsAll: Ownership = { admits: () => true, epochOf: () => undefined };
 
 interface Job {
   envelope: CommandEnvelope;
@@ -116,6 +129,7 @@ export class Actor {
       const { outcome } = answered;
       return typeof outcome === 'number' ? { status: 'ok', version: outcome, events: [], duplicate: true } : outcome;
     }
+    if (!this.deps.ownership.admits(this.address)) return notServed(this.address);
     if (!this.deps.storeAvailable()) {
       return failed(ErrorCode.STORE_UNAVAILABLE, 'the database is unreachable; the command may be sent again with the same id');
     }
@@ -124,7 +138,7 @@ export class Actor {
         // decide → append → evolve, inline: every async layer a message passes through left
         // about 500 bytes of garbage per message (its frame, its promise, its await's closures).
         if (!this.folded) await this.load();
-        const result = await decideAndPersist(store, this.type, this.address, this.folded!, envelope, fingerprint, clock.now(), settings.node);
+        const result = await decideAndPersist(store, this.type, this.address, this.folded!, envelope, fingerprint, clock.now(), settings.node, this.deps.ownership.epochOf(this.address));
         const outcome = result.reload ? await this.handleAfterConflict(envelope, fingerprint) : this.accept(result);
         this.remember(key, fingerprint, outcome);
         return outcome;
@@ -163,10 +177,12 @@ export class Actor {
   /** Someone else wrote the stream: reload it and try the command once more. */
   private async handleAfterConflict(envelope: CommandEnvelope, fingerprint: string): Promise<Outcome> {
     this.folded = undefined;
-    const { store, clock } = this.deps;
+    const { store, clock, ownership } = this.deps;
+    // Another node may have written because this one's claim ran out: check it again before writing.
+    if (!ownership.admits(this.address)) return notServed(this.address);
     const activated = await activate(store, this.type, this.address);
     this.snapshotVersion = activated.snapshotVersion;
-    const result = await decideAndPersist(store, this.type, this.address, activated.folded, envelope, fingerprint, clock.now(), this.deps.settings.node);
+    const result = await decideAndPersist(store, this.type, this.address, activated.folded, envelope, fingerprint, clock.now(), this.deps.settings.node, ownership.epochOf(this.address));
     if (result.reload) {
       this.folded = undefined;
       return failed(ErrorCode.STREAM_VERSION_CONFLICT, `${this.address} is being written elsewhere; send the command again`);
@@ -212,6 +228,10 @@ export class Actor {
     // that every command left behind for the collector.
     (this.recent ??= new RecentOutcomes(limit)).add(key, fingerprint, outcome.status === 'ok' ? outcome.version : outcome);
   }
+}
+
+function notServed(address: string): Outcome {
+  return failed(ErrorCode.SHARD_UNAVAILABLE, `this node does not serve ${address} now; the command may be sent again with the same id`);
 }
 
 /** A ring of the last `size` command keys with what they asked and their outcomes: no allocation per command. */

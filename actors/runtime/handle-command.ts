@@ -26,6 +26,7 @@ export function decideAndPersist(
   fingerprint: string,
   now: number,
   node: string,
+  epoch?: number,
 ): Promise<Handled> {
   const command: Command = { id: envelope.id, type: envelope.type, payload: envelope.payload, meta: { ...envelope.meta, now } };
   const decision: Decision = type.decide(folded.state, command, lifecycleOf(type, folded));
@@ -37,6 +38,7 @@ export function decideAndPersist(
   const next = foldEvents(type, decision.events, folded);
   const key = commandKey(envelope);
   const metadata: EventMetadata = { commandId: envelope.id, commandHash: fingerprint, node };
+  if (epoch !== undefined) metadata.epoch = epoch;
   if (envelope.meta.userId) metadata.userId = envelope.meta.userId;
   if (envelope.meta.correlationId) metadata.correlationId = envelope.meta.correlationId;
   if (envelope.meta.causationId) metadata.causationId = envelope.meta.causationId;

@@ -11,3 +11,4 @@ export { noMetrics, type RuntimeMetrics } from './metrics.js';
 export { foldEvents, initialFolded, lifecycleOf, type Folded } from './fold.js';
 export { eventIdFor, causedCommandId } from './ids.js';
 export { appliedVersion, commandKey, type CommandRef } from './command-key.js';
+export { ownsAll, type Ownership } from './actor.js';

@@ -6,7 +6,7 @@ import type { Outcome } from './outcome.js';
  */
 export interface RuntimeMetrics {
   activated(actorType: string, fromSnapshot: boolean, events: number, ms: number): void;
-  passivated(actorType: string, reason: 'idle' | 'evicted' | 'shutdown'): void;
+  passivated(actorType: string, reason: 'idle' | 'evicted' | 'shutdown' | 'handoff'): void;
   commandHandled(actorType: string, commandType: string, outcome: Outcome, ms: number): void;
   restarted(actorType: string): void;
   deadLettered(actorType: string): void;

@@ -38,7 +38,8 @@ export type FailureCode =
   | typeof ErrorCode.STREAM_VERSION_CONFLICT
   | typeof ErrorCode.STORE_UNAVAILABLE
   | typeof ErrorCode.DEAD_LETTER_NOT_FOUND
-  | typeof ErrorCode.COMMAND_ID_REUSED;
+  | typeof ErrorCode.COMMAND_ID_REUSED
+  | typeof ErrorCode.SHARD_UNAVAILABLE;
 
 export const failed = (code: FailureCode, message: string): Outcome => ({ status: 'failed', code, message });
 
@@ -47,6 +48,7 @@ const retryable = new Set<string>([
   ErrorCode.STORE_UNAVAILABLE,
   ErrorCode.STREAM_VERSION_CONFLICT,
   ErrorCode.RUNTIME_STOPPED,
+  ErrorCode.SHARD_UNAVAILABLE,
 ]);
 
 /**

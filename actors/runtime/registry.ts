@@ -64,6 +64,17 @@ export class ActorRegistry {
     for (const actor of [...this.actors.values()]) if (actor.idle) this.passivate(actor, 'shutdown');
   }
 
+  /** Passivates the idle actors whose address matches; answers how many matching ones were busy. */
+  passivateWhere(matches: (address: string) => boolean): number {
+    let busy = 0;
+    for (const actor of [...this.actors.values()]) {
+      if (!matches(actor.address)) continue;
+      if (actor.idle) this.passivate(actor, 'handoff');
+      else busy += 1;
+    }
+    return busy;
+  }
+
   /** Messages waiting or being handled, of all actors: counted as they come and go, not by a walk. */
   mailboxDepth(): number {
     return this.deps.mail.depth;
@@ -85,7 +96,7 @@ export class ActorRegistry {
     }
   }
 
-  private passivate(actor: Actor, reason: 'idle' | 'evicted' | 'shutdown'): void {
+  private passivate(actor: Actor, reason: 'idle' | 'evicted' | 'shutdown' | 'handoff'): void {
     this.actors.delete(actor.address);
     const pending = actor.pendingSnapshot();
     if (pending) {

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { isText } from '../../protocol/text.js';
 import { isStreamId, type DeadLetterStore, type EventStore } from '../../store/index.js';
-import type { ActorDeps } from './actor.js';
+import { ownsAll, type ActorDeps, type Ownership } from './actor.js';
 import { activate } from './activation.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import type { ActorView, Dispatcher } from './dispatcher.js';
@@ -29,6 +29,8 @@ export interface RuntimeOptions {
    * once with STORE_UNAVAILABLE (retryable) instead of waiting on the database.
    */
   storeAvailable?: () => boolean;
+  /** Which actors this node may write now (a cluster's shard leases); everything when absent. */
+  ownership?: Ownership;
 }
 
 /**
@@ -74,6 +76,7 @@ export class ActorRuntime implements Dispatcher {
       background: (what, work) => this.background(what, work),
       mail: { depth: 0 },
       storeAvailable: options.storeAvailable ?? (() => true),
+      ownership: options.ownership ?? ownsAll,
     };
     this.registry = new ActorRegistry(deps);
   }
@@ -160,6 +163,14 @@ export class ActorRuntime implements Dispatcher {
   /** Passivates idle actors now (as the idle sweep would at this time). */
   sweep(): number {
     return this.registry.sweep(this.clock.now());
+  }
+
+  /**
+   * Passivates the idle actors whose address matches (a shard handed to another node, after its
+   * commands were answered); answers how many matching actors were still busy and stayed.
+   */
+  passivateWhere(matches: (address: string) => boolean): number {
+    return this.registry.passivateWhere(matches);
   }
 
   /**
