@@ -1,5 +1,8 @@
-/** The cluster's public face: shard hashing and the pure lease protocol (see cluster/README.md). */
+/** The cluster's public face (see cluster/README.md). */
 export { DEFAULT_SHARD_COUNT, desiredOwner, plannedMoves, shardOf, type Move } from './shards.js';
+export { joinCluster, ClusterNode, type ClusterOptions, type ClusterStatus } from './cluster.js';
+export { noClusterMetrics, type ClusterMetrics, type ClusterLog } from './metrics.js';
+export type { ClusterWork } from './singleton.js';
 export {
   acquire,
   afterGrant,

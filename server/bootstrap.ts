@@ -18,6 +18,8 @@ import { listen, type Listening } from './listen.js';
 import type { Logger } from './log.js';
 import { ServerMetrics } from './metrics.js';
 import { openNodeBus } from './node-bus.js';
+import { openClusterNode } from './cluster-node.js';
+import type { ClusterWork } from '../cluster/index.js';
 import { CoalescedTopicSource, committedEventPublisher, feedTopic, leaderboardTopic, RateBudgets, type Gateway, type GatewayDeps } from './gateway/index.js';
 
 /** The game's actor types, in one place. */
@@ -86,6 +88,15 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     },
   });
   const clock = options.clock ?? systemClock;
+  // With NATS and PostgreSQL the node joins the cluster before it hosts any actor: the runtime
+  // writes only what the node's shard leases admit.
+  const cluster = await openClusterNode(config, store, bus, log, metrics.registry, () => ({ actors: runtime?.stats().active ?? 0, sessions: gateway?.stats().connections ?? 0 }), options.signal).catch(
+    async (error: unknown) => {
+      await bus.close();
+      await store.close();
+      throw error;
+    },
+  );
   runtime = new ActorRuntime(gameActorTypes, {
     store: store.store,
     deadLetters: store.deadLetters,
@@ -94,28 +105,41 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     storeAvailable: () => store.health.state.up,
     clock,
     settings: { node: config.nodeName, idleMs: config.actorIdleMs, maxActive: config.actorMaxActive, snapshotEvery: config.snapshotEvery },
+    ...(cluster ? { ownership: cluster.ownership } : {}),
   });
-  // Every sender reaches actors through the dispatcher: on one node the runtime itself (a cluster
-  // wraps it in a routing one). Background work serves the actors this node owns: all of them.
-  const dispatcher: Dispatcher = runtime;
-  const owns = ownsEverything;
+  // Every sender reaches actors through the dispatcher: the runtime itself on a single node, the
+  // sharded one in a cluster. The outbox, the timers and the projectors run once per cluster:
+  // on a single node here, in a cluster on the holder of shard 0 (cluster/singleton.ts).
   const onBackgroundError = (what: string, error: unknown) => metrics.runtimeMetrics.backgroundError(what, error);
-  const timers = new TimerService({ timers: store.timers, dispatcher, owns, clock, onError: onBackgroundError });
-  const outbox = new EffectsProcessor({
-    store: store.store,
-    timers: store.timers,
-    dispatcher,
-    owns,
-    clock,
-    timersChanged: () => timers.wake(),
-    onError: onBackgroundError,
-  });
+  const work: ClusterWork & { running?: { outbox: EffectsProcessor; timers: TimerService } } = {
+    async start() {
+      const timers = new TimerService({ timers: store.timers, dispatcher, owns: ownsEverything, clock, onError: onBackgroundError });
+      const outbox = new EffectsProcessor({
+        store: store.store,
+        timers: store.timers,
+        dispatcher,
+        owns: ownsEverything,
+        clock,
+        timersChanged: () => timers.wake(),
+        onError: onBackgroundError,
+      });
+      this.running = { outbox, timers };
+      outbox.start();
+      timers.start();
+      await projections.start();
+    },
+    async stop() {
+      const running = this.running;
+      this.running = undefined;
+      if (running) await Promise.all([running.outbox.stop(), running.timers.stop()]);
+      await projections.stop();
+    },
+  };
+  const dispatcher: Dispatcher = cluster ? cluster.start(runtime, work) : runtime;
   const deadLetters = new DeadLetterAdmin(store.deadLetters, dispatcher);
-  const stopBackground = () => Promise.all([outbox.stop(), timers.stop()]);
   runtime.start();
-  outbox.start();
-  timers.start();
-  await projections.start();
+  if (cluster) await cluster.ready();
+  else await work.start();
   const auth = new Auth(config.jwtSecret, config.adminToken, { maxTtlSeconds: config.tokenMaxTtlSeconds, clock });
   // One budget per player, drawn on by their WebSocket frames and their HTTP commands alike.
   const budgets = new RateBudgets(defaultLimits.ratePerSec, defaultLimits.burst);
@@ -136,7 +160,24 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   if (config.mode === 'development') mountDevToken(router, auth);
   mountCommands(router, { dispatcher, store: store.store, auth, budgets, clock });
   mountReads(router, { queries, auth });
-  mountAdmin(router, { dispatcher, deadLetters, actorsActive: () => runtime.stats().active, store: store.store, projections, auth, node });
+  const liveRuntime = runtime;
+  mountAdmin(router, {
+    dispatcher,
+    deadLetters,
+    store: store.store,
+    projections,
+    auth,
+    cluster: async () =>
+      cluster
+        ? { clustered: true, ...(await cluster.status()) }
+        : {
+            clustered: false,
+            node: config.nodeName,
+            members: [{ nodeId: config.nodeName, ...node(), status: 'up', live: true, actors: liveRuntime.stats().active, sessions: gateway?.stats().connections ?? 0, shards: 'all' }],
+            shards: [],
+            handoffs: [],
+          },
+  });
 
   const gatewayDeps: GatewayDeps = {
     dispatcher,
@@ -162,16 +203,15 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     // A node that waited for its database takes over the port it waited on (PORT=0 included).
     ({ listening, gateway } = await listen(port === undefined ? config : { ...config, port }, router, gatewayDeps, log));
   } catch (error) {
-    await stopBackground();
+    await work.stop();
     await runtime.stop();
-    await projections.stop();
+    await cluster?.stop();
     await bus.close();
     await store.close();
     throw error;
   }
   log.info({ host: config.host, port: listening.port, node: config.nodeName, websocket: config.websocket }, 'listening');
 
-  const liveRuntime = runtime;
   return {
     port: listening.port,
     store,
@@ -179,12 +219,13 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     projections,
     async stop() {
       draining = true;
-      // Clients get `bye` and close 1012 (reconnect elsewhere) once in-flight commands are answered.
-      await gateway.drain();
+      // Clients get `bye` and close 1012 (reconnect elsewhere) once in-flight commands are answered;
+      // meanwhile a cluster member hands its shards over (drained, passivated, released).
+      await Promise.all([gateway.drain(), cluster?.leave()]);
       listening.close();
-      await stopBackground();
+      await work.stop();
       await liveRuntime.stop();
-      await projections.stop();
+      await cluster?.stop();
       await bus.close();
       await store.close();
       log.info('stopped');

@@ -28,8 +28,10 @@ export interface Config {
   /** Bearer token of the operator endpoints. */
   adminToken: string;
   maxBodyBytes: number;
-  /** This node's name in event metadata, dead letters and logs. */
+  /** This node's name (NODE_ID) in the cluster, event metadata, dead letters and logs. */
   nodeName: string;
+  /** The cluster's shard count (used when its tables are first filled), lease and renewal times. */
+  cluster: { shards: number; leaseTtlMs: number; renewMs: number };
   /** Passivate an actor idle this long. */
   actorIdleMs: number;
   /** Watched streams not heard on the bus for this long are re-checked in the store (0: only after a bus reconnect). */
@@ -157,6 +159,21 @@ export interface ConfigOptions {
   fileLimit?: number | undefined;
 }
 
+/** NODE_ID (NODE_NAME is its older name): a NATS subject token, since nodes are reached at `g.node.<id>`. */
+function nodeId(env: Env): string {
+  const variable = env.NODE_ID ? 'NODE_ID' : 'NODE_NAME';
+  const id = env[variable] || `${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9_-]/g, '-');
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new ConfigInvalidError(variable, id, '1 to 64 letters, digits, _ or -');
+  return id;
+}
+
+function clusterTimes(env: Env): Config['cluster'] {
+  const leaseTtlMs = integer(env, 'CLUSTER_LEASE_TTL_MS', 5_000, 1_000, 120_000);
+  const renewMs = integer(env, 'CLUSTER_RENEW_MS', 1_000, 100, 60_000);
+  if (renewMs * 3 > leaseTtlMs) throw new ConfigInvalidError('CLUSTER_RENEW_MS', String(renewMs), `at most a third of CLUSTER_LEASE_TTL_MS (${leaseTtlMs})`);
+  return { shards: integer(env, 'CLUSTER_SHARDS', 512, 1, 65_536), leaseTtlMs, renewMs };
+}
+
 /**
  * Reads the configuration; throws `CONFIG_INVALID` naming the variable at fault. The mode is
  * chosen, never guessed: production unless development is asked for.
@@ -188,7 +205,8 @@ export function loadConfig(env: Env = process.env, options: ConfigOptions = {}):
     jwtSecret,
     adminToken,
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 65_536, 1_024, 16 * 1_048_576),
-    nodeName: env.NODE_NAME || `${hostname()}-${process.pid}`,
+    nodeName: nodeId(env),
+    cluster: clusterTimes(env),
     actorIdleMs: integer(env, 'ACTOR_IDLE_MS', 300_000, 1_000, 86_400_000),
     streamSweepMs: streamSweep(env),
     actorMaxActive: integer(env, 'ACTOR_MAX_ACTIVE', 200_000, 100, 10_000_000),

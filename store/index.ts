@@ -16,3 +16,4 @@ export { toJsonText } from './serialize.js';
 export * from './projections/index.js';
 export { DatabaseHealth, type DatabaseState, type DatabaseHealthOptions } from './health.js';
 export { waitForDatabase } from './wait.js';
+export { connect as connectPostgres } from './postgres/connect.js';

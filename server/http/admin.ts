@@ -24,12 +24,11 @@ export function mountAdmin(
   deps: {
     dispatcher: Pick<Dispatcher, 'replay'>;
     deadLetters: DeadLetterAdmin;
-    /** Actors active on this node (the local host's count). */
-    actorsActive: () => number;
     store: EventStore;
     projections: Projections;
     auth: Auth;
-    node: () => Record<string, unknown>;
+    /** Members, shard owners and epochs, actors and sessions per node, handoffs (docs/OPERATIONS.md). */
+    cluster: () => Promise<Record<string, unknown>>;
   },
 ): void {
   const admin = (handler: (request: Request) => Promise<ReturnType<typeof ok>>) => (request: Request) => {
@@ -165,12 +164,6 @@ export function mountAdmin(
 
   router.get(
     '/v1/admin/cluster',
-    admin(async () =>
-      ok({
-        // One node owns every shard until the cluster layer (NATS membership and shard leases) exists.
-        nodes: [{ ...deps.node(), self: true, shards: 'all' }],
-        actorsActive: deps.actorsActive(),
-      }),
-    ),
+    admin(async () => ok(await deps.cluster())),
   );
 }

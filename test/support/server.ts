@@ -18,6 +18,8 @@ export interface TestServer {
  * otherwise). Its bus prefix comes from its schema (a random one on PGlite), so test servers that
  * share one NATS never hear each other.
  */
+let started = 0;
+
 export async function startTestServer(
   database: 'postgres' | 'pglite',
   env: Record<string, string> = {},
@@ -29,6 +31,8 @@ export async function startTestServer(
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     GAMIFIER_MODE: 'development',
+    // Several test servers run in one process: each its own cluster member on NATS.
+    NODE_ID: `test-${process.pid}-${++started}`,
     DATA_DIR: 'memory',
     ...(schema ? { DATABASE_URL: postgresUrl, DATABASE_SCHEMA: schema } : {}),
     ...(process.env.NATS_URL ? { NATS_URL: process.env.NATS_URL } : {}),
