@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Build stage: install everything, compile TypeScript to dist/.
-FROM node:20-slim AS build
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
@@ -15,7 +15,7 @@ COPY protocol ./protocol
 RUN npm run build
 
 # Runtime stage: production dependencies and the compiled server only, as the unprivileged user.
-FROM node:20-slim
+FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     PORT=8080 \
     DATA_DIR=/app/data

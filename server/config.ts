@@ -65,6 +65,22 @@ export class ConfigInvalidError extends GamifierError {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * Every environment variable the server reads, for what checks a deployment's environment
+ * against it (server/tests/compose.test.ts checks docker-compose.yml; a test there keeps this
+ * list in step with the names this file and bus-prefix.ts read).
+ */
+export const configEnvNames = [
+  'PORT', 'HOST', 'GAMIFIER_MODE', 'JWT_SECRET', 'ADMIN_TOKEN', 'DATABASE_URL', 'DATABASE_SCHEMA',
+  'DATABASE_POOL_SIZE', 'DATA_DIR', 'NATS_URL', 'BUS_PREFIX', 'NODE_NAME', 'ACTOR_IDLE_MS',
+  'STREAM_SWEEP_MS', 'ACTOR_MAX_ACTIVE', 'SNAPSHOT_EVERY', 'MAX_BODY_BYTES', 'GAMIFIER_WS',
+  'TOKEN_MAX_TTL_SECONDS', 'MAX_CONNECTIONS', 'MAX_CONNECTIONS_PER_ADDRESS', 'MAX_CONNECTIONS_PER_PLAYER',
+  'LOG_LEVEL',
+  // Read by the cluster (issue 18): the node's name in the cluster (NODE_NAME its fallback), the
+  // shard count when the cluster's tables are created, the lease's time to live and renewal period.
+  'NODE_ID', 'CLUSTER_SHARDS', 'CLUSTER_LEASE_TTL_MS', 'CLUSTER_RENEW_MS',
+] as const;
+
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
