@@ -57,6 +57,9 @@ const movedSubject = 'g.cluster.moved';
 export async function joinCluster(options: ClusterOptions): Promise<ClusterNode> {
   const leases = new LeaseStore(options.sql, options.ttlMs);
   const shardCount = await leases.prepare(options.shardCount);
+  if (shardCount !== options.shardCount) {
+    options.log.warn({ configured: options.shardCount, inForce: shardCount }, 'CLUSTER_SHARDS differs from the count the cluster was created with: the stored count holds');
+  }
   // Room for the gap between a check and the write it guards (a GC pause, a slow event loop),
   // on top of the clock drift the protocol needs (lease-protocol.ts).
   const marginMs = Math.max(minimumMargin(options.ttlMs, 0.001), options.ttlMs / 5);

@@ -76,8 +76,8 @@ export const configEnvNames = [
   'STREAM_SWEEP_MS', 'ACTOR_MAX_ACTIVE', 'SNAPSHOT_EVERY', 'MAX_BODY_BYTES', 'GAMIFIER_WS',
   'TOKEN_MAX_TTL_SECONDS', 'MAX_CONNECTIONS', 'MAX_CONNECTIONS_PER_ADDRESS', 'MAX_CONNECTIONS_PER_PLAYER',
   'LOG_LEVEL',
-  // Read by the cluster (issue 18): the node's name in the cluster (NODE_NAME its fallback), the
-  // shard count when the cluster's tables are created, the lease's time to live and renewal period.
+  // The cluster: the node's name (NODE_NAME its older name), the shard count when the cluster's
+  // tables are first filled, the lease's time to live and renewal period.
   'NODE_ID', 'CLUSTER_SHARDS', 'CLUSTER_LEASE_TTL_MS', 'CLUSTER_RENEW_MS',
 ] as const;
 
