@@ -229,6 +229,36 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
   BUS_CLOSED: { status: 503, description: 'The bus was closed (the node is shutting down) before the operation completed.' },
 };
 
+/**
+ * The codes that answer a command without deciding it: the server applied nothing for it, or
+ * what it applied is recorded under the command's id. Send the same command again — same id, same
+ * payload — after a backoff: the server applies an id once. `RATE_LIMITED` also answers a `sub`,
+ * which may be sent again the same way. Every other code is the command's outcome.
+ *
+ * The SDK retries these by itself (`ClientOptions.retry`); the runtime's outbox and timers resend
+ * a command until its outcome is none of them (actors/runtime/outcome.ts `taken`).
+ *
+ * @example
+ * if (result.status === 'error' && isRetryable(result.code)) resendLater({ ...command, id: result.id });
+ */
+export const retryableCodes = [
+  ErrorCode.STREAM_VERSION_CONFLICT,
+  ErrorCode.STORE_UNAVAILABLE,
+  ErrorCode.ACTOR_UNAVAILABLE,
+  ErrorCode.RUNTIME_STOPPED,
+  ErrorCode.SHARD_UNAVAILABLE,
+  ErrorCode.RATE_LIMITED,
+] as const;
+
+export type RetryableCode = (typeof retryableCodes)[number];
+
+const retryable: ReadonlySet<string> = new Set(retryableCodes);
+
+/** Whether `code` (any string: codes newer than this build are not retryable) is one of `retryableCodes`. */
+export function isRetryable(code: string): code is RetryableCode {
+  return retryable.has(code);
+}
+
 /** Base of every error the project raises on purpose: a stable code plus the cause. */
 export class GamifierError extends Error {
   readonly code: ErrorCode;

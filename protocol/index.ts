@@ -1,5 +1,5 @@
-export { ErrorCode, errorCatalog, GamifierError } from './errors.js';
-export type { ErrorCodeInfo } from './errors.js';
+export { ErrorCode, errorCatalog, GamifierError, retryableCodes, isRetryable } from './errors.js';
+export type { ErrorCodeInfo, RetryableCode } from './errors.js';
 export { CloseCode, closeCatalog, isCloseCode, shouldReconnect } from './close-codes.js';
 export type { CloseCodeInfo } from './close-codes.js';
 export {

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../protocol/errors.js';
+import { ErrorCode, isRetryable } from '../../protocol/errors.js';
 import type { EventMetadata } from '../../store/index.js';
 
 /** An event a command appended, as its sender sees it. */
@@ -43,18 +43,12 @@ export type FailureCode =
 
 export const failed = (code: FailureCode, message: string): Outcome => ({ status: 'failed', code, message });
 
-const retryable = new Set<string>([
-  ErrorCode.ACTOR_UNAVAILABLE,
-  ErrorCode.STORE_UNAVAILABLE,
-  ErrorCode.STREAM_VERSION_CONFLICT,
-  ErrorCode.RUNTIME_STOPPED,
-  ErrorCode.SHARD_UNAVAILABLE,
-]);
-
 /**
  * Whether an outcome means a command was taken for good (answered, rejected or dead-lettered):
  * sending it again could not change anything. The outbox and the timers resend until it is.
+ * A failure is not taken when its code is retryable (protocol/errors.ts `retryableCodes`, the
+ * list clients use too; RATE_LIMITED, the one code there no runtime outcome carries, aside).
  */
 export function taken(outcome: Outcome): boolean {
-  return outcome.status !== 'failed' || !retryable.has(outcome.code);
+  return outcome.status !== 'failed' || !isRetryable(outcome.code);
 }

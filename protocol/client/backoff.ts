@@ -1,4 +1,4 @@
-/** How long to wait before each reconnection attempt. */
+/** How long to wait before each reconnection attempt (or each retry of a command, see `RetryOptions`). */
 export interface BackoffOptions {
   /** The delay before the first attempt after a connection was lost. */
   initialDelayMs: number;

@@ -19,6 +19,7 @@ import { validateClientCommand } from '../validate.js';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
 import { ClientError } from './errors.js';
 import { PendingCommands, type CommandResult } from './pending.js';
+import { defaultRetry, RetryPolicy, type RetryOptions } from './retry.js';
 import { OPEN, type WebSocketConstructor, type WebSocketLike } from './socket.js';
 import { Watch, type WatchOptions } from './watch.js';
 
@@ -34,10 +35,21 @@ export interface ClientOptions {
   WebSocket: WebSocketConstructor;
   /** Frames as MessagePack (the default) or JSON. */
   protocol?: 'msgpack' | 'json';
-  /** How long `send` waits for an answer unless told otherwise (default 10 s). */
+  /** How long `send` waits for an answer (to each attempt) unless told otherwise (default 10 s). */
   commandTimeoutMs?: number;
   /** Reconnection delays, or false to give up when the connection is lost. */
   reconnect?: Partial<BackoffOptions> | false;
+  /**
+   * A command answered with a retryable code (`retryableCodes`: STREAM_VERSION_CONFLICT,
+   * STORE_UNAVAILABLE, ACTOR_UNAVAILABLE, RUNTIME_STOPPED, SHARD_UNAVAILABLE, RATE_LIMITED) is sent
+   * again with the same id, after 50 ms doubling to 1 s (minus up to half at random), for up to
+   * 30 s after `send`; then the caller gets the last error. Change the delays or the budget here,
+   * or pass false to hand every answer to the caller as it comes.
+   *
+   * @example
+   * connect({ url, token, WebSocket, retry: { budgetMs: 5_000 } });
+   */
+  retry?: Partial<RetryOptions> | false;
   /** How long a connection attempt may take until `welcome` before it is given up and retried (default 15 s). */
   connectTimeoutMs?: number;
   /** How often to ping (default: half the server's idle timeout, at most 25 s); 2 silent intervals end the connection. */
@@ -48,7 +60,7 @@ export interface ClientOptions {
   onStatus?: (status: ClientStatus) => void;
   /** A frame answering nothing the SDK tracks (an `err` without id or topic, an undecodable frame). */
   onError?: (error: { code: ErrorCode; message: string }) => void;
-  /** Randomness for backoff jitter (tests). */
+  /** Randomness for the jitter of reconnections and retries (tests). */
   random?: () => number;
   /** Command ids for `send` calls that bring none (default: random UUIDs). */
   newId?: () => string;
@@ -82,8 +94,11 @@ export function connect(options: ClientOptions): Promise<GamifierClient> {
 export class GamifierClient {
   /** Settles with the first welcome (or the refusal that ended the client before it). */
   readonly opened: Promise<void>;
+  /** `retries`: how often a command was sent again after a retryable answer. */
+  readonly stats = { retries: 0 };
   private readonly codec: Codec;
   private readonly backoff: BackoffOptions | false;
+  private readonly retry: RetryPolicy | undefined;
   private readonly pending = new PendingCommands();
   private readonly watches = new Map<string, Watch>();
   private socket: WebSocketLike | undefined;
@@ -108,6 +123,7 @@ export class GamifierClient {
     const subprotocol = options.protocol === 'json' ? Subprotocol.json : Subprotocol.msgpack;
     this.codec = createCodec(subprotocol, { maxBytes: options.maxInboundBytes ?? 16 * 1024 * 1024, maxDepth: 64 });
     this.backoff = options.reconnect === false ? false : { ...defaultBackoff, ...options.reconnect };
+    this.retry = options.retry === false ? undefined : new RetryPolicy({ ...defaultRetry, ...options.retry }, options.random);
     this.opened = new Promise((resolve, reject) => (this.settleOpened = { resolve, reject }));
     this.opened.catch(() => {}); // connect() hands the rejection on; a bare client must not leave it unhandled
     this.open();
@@ -129,8 +145,10 @@ export class GamifierClient {
   /**
    * Sends a command and resolves with its outcome; never rejects. Sent while disconnected, it
    * waits for the connection; a connection lost before the answer sends it again with the same
-   * id (the server applies an id once). COMMAND_TIMEOUT after `timeoutMs` means the outcome is
-   * unknown: send again with the same id to learn it.
+   * id (the server applies an id once). A retryable answer (`isRetryable`) sends it again, with
+   * the same id, after a backoff, within the retry budget (`ClientOptions.retry`); the result is
+   * then the last attempt's. COMMAND_TIMEOUT after `timeoutMs` without an answer to an attempt
+   * means the outcome is unknown: send again with the same id to learn it.
    */
   send<T extends ClientCommandType>(command: CommandInput<T>, options: { timeoutMs?: number } = {}): Promise<CommandResult> {
     const id = command.id ?? this.options.newId?.() ?? globalThis.crypto.randomUUID();
@@ -255,6 +273,7 @@ export class GamifierClient {
 
   private refused(frame: ErrFrame): void {
     if (frame.id !== undefined && this.pending.has(frame.id)) {
+      if (this.retryLater(frame.id, frame.code)) return;
       const { id, code, message, reason } = frame;
       return this.pending.settle(id, reason === undefined ? { status: 'error', id, code, message } : { status: 'error', id, code, message, reason });
     }
@@ -272,6 +291,16 @@ export class GamifierClient {
     this.report(frame.code, frame.message);
   }
 
+  /** Sends a command answered with a retryable code again later, if its budget allows; false if not (the answer is the caller's). */
+  private retryLater(id: string, code: ErrorCode): boolean {
+    const attempts = this.pending.attempts(id);
+    const delay = attempts && this.retry?.delay(code, attempts, this.limits.ratePerSec);
+    if (delay === undefined) return false;
+    this.stats.retries++;
+    this.pending.retryLater(id, delay, (frame) => this.transmit(frame));
+    return true;
+  }
+
   private welcomed(frame: WelcomeFrame): void {
     const renewal = this.session !== undefined;
     this.session = frame;
@@ -282,7 +311,7 @@ export class GamifierClient {
     this.setStatus('open');
     this.startPinging(frame.limits);
     for (const watch of this.watches.values()) this.transmit(watch.subscription());
-    for (const command of this.pending.frames()) this.transmit(command);
+    for (const command of this.pending.resend()) this.transmit(command);
     this.settleOpened.resolve();
   }
 

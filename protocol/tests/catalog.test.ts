@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as sdk from '../client/index.js';
 import { closeCatalog, CloseCode, isCloseCode, shouldReconnect } from '../close-codes.js';
-import { errorCatalog, ErrorCode } from '../errors.js';
+import { errorCatalog, ErrorCode, isRetryable, retryableCodes } from '../errors.js';
 import type { ByeFrame, ErrFrame } from '../frames.js';
 
 const doc = readFileSync(new URL('../../docs/PROTOCOL.md', import.meta.url), 'utf8');
@@ -47,6 +47,16 @@ describe('the error catalog', () => {
   });
 });
 
+describe('the retryable codes', () => {
+  it('are catalog codes, each a row of the docs\' retry section, and no other code is retryable', () => {
+    const section = doc.slice(doc.indexOf('## Retrying a command'));
+    const rows = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]);
+    expect(rows.sort()).toEqual([...retryableCodes].sort());
+    expect(Object.values(ErrorCode).filter(isRetryable).sort()).toEqual([...retryableCodes].sort());
+    expect(isRetryable('A_CODE_FROM_A_NEWER_SERVER')).toBe(false);
+  });
+});
+
 describe('the close codes', () => {
   it('each have a description, a reconnection rule, and a row in the docs', () => {
     for (const [name, code] of Object.entries(CloseCode)) {
@@ -73,6 +83,7 @@ describe("the SDK's codes", () => {
     expect(sdk.errorCatalog).toBe(errorCatalog);
     expect(sdk.CloseCode).toBe(CloseCode);
     expect(sdk.closeCatalog).toBe(closeCatalog);
+    expect(sdk.retryableCodes).toBe(retryableCodes);
   });
 
   it('are typed with the catalog types', () => {

@@ -2,8 +2,8 @@ import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connect, ClientError, CloseCode, ErrorCode, type ClientOptions, type GamifierClient, type Watch, type WatchItem, type WebSocketLike } from '../client/index.js';
 import { Subprotocol } from '../codecs.js';
-import type { SubFrame } from '../frames.js';
-import { FakeServer } from './fake-server.js';
+import { answerFrame, type SubFrame } from '../frames.js';
+import { FakeServer, type FakeConnection } from './fake-server.js';
 
 let server: FakeServer;
 const clients: GamifierClient[] = [];
@@ -234,5 +234,85 @@ describe('the client SDK against a server over real sockets', () => {
     await expect(done).resolves.toBeUndefined();
     expect(client.status).toBe('closed');
     expect(await client.send(water('c2'))).toMatchObject({ status: 'error', code: ErrorCode.CONNECTION_CLOSED });
+  });
+});
+
+describe('the client SDK retrying a command answered with a retryable code', () => {
+  const quick = { initialDelayMs: 5, maxDelayMs: 20 };
+  const cmds = (id: string) => server.frames().filter((frame) => frame.t === 'cmd' && frame.id === id);
+  const failing = (code: ErrorCode) => ({ status: 'failed' as const, code, message: `${code} for the test` });
+
+  it('sends it again with the same id until it is applied, and counts the retries', async () => {
+    const client = await open({ retry: quick });
+    const answers = [failing(ErrorCode.SHARD_UNAVAILABLE), failing(ErrorCode.STORE_UNAVAILABLE)];
+    server.onCommand = () => answers.shift() ?? 'apply';
+    expect(await client.send(water('c1'))).toEqual({ status: 'ok', id: 'c1', version: 1, duplicate: false });
+    expect(cmds('c1')).toHaveLength(3);
+    expect(client.stats.retries).toBe(2);
+  });
+
+  it('gives the caller the last error once the budget is spent', async () => {
+    const client = await open({ retry: { ...quick, budgetMs: 150 } });
+    const codes = [ErrorCode.SHARD_UNAVAILABLE, ErrorCode.RUNTIME_STOPPED, ErrorCode.ACTOR_UNAVAILABLE];
+    let last: ErrorCode | undefined;
+    server.onCommand = () => failing((last = codes[cmds('c1').length % codes.length]!));
+    const result = await client.send(water('c1'));
+    expect(result).toMatchObject({ status: 'error', id: 'c1', code: last });
+    expect(cmds('c1').length).toBeGreaterThan(2);
+    expect(client.stats.retries).toBe(cmds('c1').length - 1);
+  });
+
+  it('settles any other code at once, and retries nothing with `retry: false`', async () => {
+    const client = await open({ retry: quick });
+    server.onCommand = () => failing(ErrorCode.ACTOR_CRASHED);
+    expect(await client.send(water('c1'))).toMatchObject({ status: 'error', code: ErrorCode.ACTOR_CRASHED });
+    const strict = await open({ retry: false });
+    server.onCommand = () => failing(ErrorCode.SHARD_UNAVAILABLE);
+    expect(await strict.send(water('c2'))).toMatchObject({ status: 'error', code: ErrorCode.SHARD_UNAVAILABLE });
+    expect([cmds('c1'), cmds('c2')].map((frames) => frames.length)).toEqual([1, 1]);
+    expect(client.stats.retries + strict.stats.retries).toBe(0);
+  });
+
+  it('does not time the command out while it waits for its retry', async () => {
+    const client = await open({ commandTimeoutMs: 100, retry: { initialDelayMs: 150, jitter: 0 } });
+    const answers = [failing(ErrorCode.STREAM_VERSION_CONFLICT)];
+    server.onCommand = () => answers.shift() ?? 'apply';
+    expect(await client.send(water('c1'))).toMatchObject({ status: 'ok', version: 1 });
+    expect(cmds('c1')).toHaveLength(2);
+  });
+
+  it('sends a command waiting for its retry once after a reconnection, not again when the retry falls due', async () => {
+    const client = await open({ retry: { initialDelayMs: 200, jitter: 0 } });
+    let resentOn: FakeConnection | undefined;
+    server.onCommand = (_frame, connection) => {
+      if (cmds('c1').length > 1) {
+        resentOn = connection;
+        return 'ignore'; // answered below, once the retry would have been due
+      }
+      setTimeout(() => server.dropAll(), 10); // the connection drops while c1 waits for its retry
+      return failing(ErrorCode.SHARD_UNAVAILABLE);
+    };
+    const result = client.send(water('c1'));
+    await vi.waitFor(() => expect(resentOn).toBeDefined());
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(cmds('c1')).toHaveLength(2);
+    expect(server.frames().filter((frame) => frame.t === 'hello')).toHaveLength(2);
+    server.send(resentOn!, answerFrame('c1', { status: 'ok', version: 1, duplicate: false }));
+    expect(await result).toEqual({ status: 'ok', id: 'c1', version: 1, duplicate: false });
+  });
+
+  it("brings rate-limited commands back at the welcome's rate, not in a new burst", async () => {
+    server.limits = { ...server.limits, ratePerSec: 200 };
+    const client = await open({ retry: { ...quick, jitter: 0 } });
+    const sentAt: number[] = [];
+    server.onCommand = (frame) => {
+      if (cmds(frame.id).length === 1) return failing(ErrorCode.RATE_LIMITED);
+      sentAt.push(Date.now());
+      return 'apply';
+    };
+    const results = await Promise.all(['c1', 'c2', 'c3', 'c4', 'c5'].map((id) => client.send(water(id))));
+    expect(results.map((result) => result.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    // Five turns of 5 ms each (200 a second): the last retry came at least 20 ms after the first.
+    expect(Math.max(...sentAt) - Math.min(...sentAt)).toBeGreaterThanOrEqual(15);
   });
 });
