@@ -137,7 +137,12 @@ export class NodeProcess {
   /** Sends `signal` to this process (by pid); a process that has exited is left alone. */
   kill(signal: NodeSignal): void {
     if (!this.alive) return;
-    process.kill(this.pid, signal);
+    try {
+      process.kill(this.pid, signal);
+    } catch (error) {
+      // Exited after all, its exit event not yet handled.
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
     if (signal === 'SIGSTOP') this.paused = true;
     if (signal === 'SIGCONT') this.paused = false;
   }

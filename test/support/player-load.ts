@@ -145,6 +145,7 @@ export class PlayerLoad {
   readonly players: LoadPlayer[];
   private running = true;
   private stopping = false;
+  private stopped: Promise<void> | undefined;
   private loops: Promise<void>[] = [];
   private readonly sleepers = new Set<{ timer: NodeJS.Timeout; resolve(): void }>();
   private readonly interval: number;
@@ -176,8 +177,12 @@ export class PlayerLoad {
    * flight get `drainMs` (default 10 s) to reach an outcome (then count as abandoned); watches get
    * `settleMs` (default 5 s) to deliver every acknowledged version; then every socket is closed.
    */
-  async stop(options: { drainMs?: number; settleMs?: number } = {}): Promise<void> {
-    if (this.stopping) return;
+  stop(options: { drainMs?: number; settleMs?: number } = {}): Promise<void> {
+    this.stopped ??= this.end(options);
+    return this.stopped;
+  }
+
+  private async end(options: { drainMs?: number; settleMs?: number }): Promise<void> {
     this.running = false;
     for (const sleeper of this.sleepers) (clearTimeout(sleeper.timer), sleeper.resolve());
     this.sleepers.clear();
