@@ -9,6 +9,7 @@ interface Bench {
 const benches: Record<string, { about: string; load: () => Promise<Bench> }> = {
   actors: { about: 'actor runtime: commands/s over 10k actors vs raw append, latency, activation, heap per actor', load: () => import('./actors.js') },
   store: { about: 'event store: naive vs raw INSERT vs group-committed append, open-loop latency, PGlite', load: () => import('./store.js') },
+  cluster: { about: 'cluster: node processes under a steady SDK player load: commands/s and p50/p99 for 1–3 nodes, cross-node vs local, kill -9/SIGSTOP/drain recovery', load: () => import('./cluster.js') },
   push: { about: 'realtime push: uWS echo ceiling, SDK command→ack/push on uWS and ws, leaderboard fan-out', load: () => import('./push.js') },
 };
 

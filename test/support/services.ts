@@ -67,8 +67,8 @@ export function uniqueSchema(prefix: string): string {
   return `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`.toLowerCase();
 }
 
-export async function dropSchema(schema: string): Promise<void> {
-  const sql = postgres(postgresUrl, { max: 1, onnotice: () => undefined });
+export async function dropSchema(schema: string, databaseUrl = postgresUrl): Promise<void> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => undefined });
   try {
     await sql.unsafe(`drop schema if exists ${schema} cascade`);
   } finally {
