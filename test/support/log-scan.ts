@@ -1,6 +1,7 @@
 // A consistency scan of the event log of one schema: what must hold after any fault of the
 // cluster (issue 18, acceptance 8), whatever the nodes did.
 import postgres from 'postgres';
+import { shardOf } from '../../cluster/shards.js';
 
 /** A command a client saw acknowledged: the event at `version` of `user/<userId>` must be its. */
 export interface AcknowledgedCommand {
@@ -31,13 +32,19 @@ export interface ScanReport {
   lost: Array<{ id: string; streamId: string; version: number; found: string | null }>;
   /** Players whose points in the view differ from the sum of their `points.earned`. */
   points: Array<{ userId: string; view: number; log: number }>;
+  /**
+   * Writes under an epoch older than one already written in the same shard (in log order): a
+   * stale owner's append that succeeded after the shard was taken over. Events without an epoch
+   * (a node outside a cluster) are passed over.
+   */
+  epochRegressions: Array<{ shard: number; streamId: string; position: number; node: string; epoch: number; after: number }>;
   /** How many acknowledged commands and players' points were checked. */
   checked: { acknowledged: number; players: number };
 }
 
 /** True when the report found nothing wrong. */
 export function isClean(report: ScanReport): boolean {
-  return report.versionProblems.length + report.appliedTwice.length + report.lost.length + report.points.length === 0;
+  return report.versionProblems.length + report.appliedTwice.length + report.lost.length + report.points.length + report.epochRegressions.length === 0;
 }
 
 /**
@@ -102,6 +109,7 @@ export async function scanLog(options: ScanOptions): Promise<ScanReport> {
       }
     }
     return {
+      epochRegressions: await epochRegressions(sql),
       streams: totals!.streams,
       events: totals!.events,
       byNode: Object.fromEntries(nodes.map((row) => [row.node ?? '(none)', row.n])),
@@ -114,6 +122,24 @@ export async function scanLog(options: ScanOptions): Promise<ScanReport> {
   } finally {
     await sql.end({ timeout: 5 });
   }
+}
+
+async function epochRegressions(sql: postgres.Sql): Promise<ScanReport['epochRegressions']> {
+  const [settings] = await sql<{ shards: number | null }[]>`
+    select (select shard_count from cluster_settings) as shards where to_regclass('cluster_settings') is not null`;
+  if (!settings?.shards) return [];
+  const rows = await sql<{ streamId: string; position: number; node: string; epoch: number }[]>`
+    select stream_id as "streamId", position::float8 as position, metadata->>'node' as node, (metadata->>'epoch')::int as epoch
+    from events where metadata->>'epoch' is not null order by position`;
+  const highest = new Map<number, number>();
+  const regressions: ScanReport['epochRegressions'] = [];
+  for (const row of rows) {
+    const shard = shardOf(row.streamId, settings.shards);
+    const after = highest.get(shard) ?? 0;
+    if (row.epoch < after) regressions.push({ shard, ...row, after });
+    else highest.set(shard, row.epoch);
+  }
+  return regressions;
 }
 
 /**

@@ -1,7 +1,7 @@
 // A steady load of SDK players spread over node processes, as behind a load balancer, keeping
 // every command's outcome and every push each player's watch delivered.
 import WebSocket from 'ws';
-import { ErrorCode, errorCatalog, GamifierClient, type CommandResult, type WatchItem } from '../../protocol/client/index.js';
+import { ErrorCode, GamifierClient, type CommandResult, type WatchItem } from '../../protocol/client/index.js';
 
 /** One command of the load, from its first send to its final outcome. */
 export interface LoadCommand {
@@ -92,20 +92,13 @@ export interface PushReport {
 }
 
 /**
- * Codes after which a command is sent again with the same id, as a client should: the SDK itself
- * resends only across a reconnection, never after an answer. Every 503/504 of the catalog (store
- * or bus away, node stopping, no answer in time), plus a rate limit, a lost version race, and
- * the cluster's routing answers should one reach a client.
+ * Codes after which the load sends a command again with the same id itself. The SDK retries every
+ * retryable answer of the server (protocol/errors.ts `retryableCodes`: a shard moving, a node
+ * stopping, the database away, a rate limit…) within its budget, so an answer of one of those
+ * here is a failure the players would see. What is left is the SDK giving up waiting for an
+ * answer: the outcome is unknown, and a client resends with the same id.
  */
-export const retryableCodes: ReadonlySet<string> = new Set([
-  ...Object.entries(errorCatalog)
-    .filter(([, info]) => info.status === 503 || info.status === 504)
-    .map(([code]) => code),
-  ErrorCode.RATE_LIMITED,
-  ErrorCode.STREAM_VERSION_CONFLICT,
-  'NOT_OWNER',
-  'MOVING',
-]);
+export const retryableCodes: ReadonlySet<string> = new Set([ErrorCode.COMMAND_TIMEOUT]);
 
 const registerRefusal = 'USER_ALREADY_REGISTERED';
 
