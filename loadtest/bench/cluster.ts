@@ -5,13 +5,15 @@ import WebSocket from 'ws';
 import { shardOf } from '../../cluster/shards.js';
 import { connect } from '../../protocol/client/index.js';
 import { isClean, scanLog, type ScanReport } from '../../test/support/log-scan.js';
-import { fleetServices, NodeFleet, type NodeProcess } from '../../test/support/nodes.js';
+import { fleetServices, NodeFleet, type ClusterView, type NodeProcess } from '../../test/support/nodes.js';
 import { PlayerLoad } from '../../test/support/player-load.js';
 import { CpuMeter } from './machine.js';
 import { formatNumber, formatTable, median } from './stats.js';
 
 const usage = `npm run bench cluster -- [--players N] [--seconds N] [--nodes 1,2,3] [--rounds N] [--only throughput,cross,recovery]
-  --players N   SDK players of the steady load, each about one command a second (default 300)
+  --players N   SDK players of the steady load (default 300)
+  --interval-ms N  each player's pause between its commands (default 1000: one a second each);
+                e.g. 100 offers ten times the load, to find what the nodes take at most
   --seconds N   measured seconds per run, after a 3 s warm-up (default 20)
   --nodes list  fleet sizes of the throughput runs (default 1,2,3), each on a fresh schema
   --rounds N    throughput runs per fleet size, alternating; the table shows medians (default 1)
@@ -35,6 +37,7 @@ export async function run(args: readonly string[]): Promise<number> {
     args: [...args],
     options: {
       players: { type: 'string', default: '300' },
+      'interval-ms': { type: 'string', default: '1000' },
       seconds: { type: 'string', default: '20' },
       nodes: { type: 'string', default: '1,2,3' },
       rounds: { type: 'string', default: '1' },
@@ -46,6 +49,7 @@ export async function run(args: readonly string[]): Promise<number> {
   });
   if (values.help) return console.log(usage), 0;
   const players = Number(values.players);
+  const intervalMs = Number(values['interval-ms']);
   const seconds = Number(values.seconds);
   const rounds = Number(values.rounds);
   const probes = Number(values.probes);
@@ -53,13 +57,13 @@ export async function run(args: readonly string[]): Promise<number> {
   const sizes = values.nodes.split(',').map(Number);
   const only = values.only.split(',').map((key) => key.trim());
   const valid = (n: number) => Number.isInteger(n) && n >= 1;
-  if (![players, seconds, rounds, probes, stopS, ...sizes].every(valid) || !only.every((key) => ['throughput', 'cross', 'recovery'].includes(key))) {
+  if (![players, seconds, rounds, probes, stopS, intervalMs, ...sizes].every(valid) || !only.every((key) => ['throughput', 'cross', 'recovery'].includes(key))) {
     return console.error(usage), 2;
   }
   if (!(await fleetServices())) return console.error('PostgreSQL and NATS are needed'), 1;
-  console.log(`players: ${players}, each about one command a second (meal and water logs), watching its own user/ topic`);
+  console.log(`players: ${players}, each a command every ${intervalMs} ms (meal and water logs), watching its own user/ topic`);
   let clean = true;
-  if (only.includes('throughput')) clean = (await throughput(sizes, rounds, players, seconds)) && clean;
+  if (only.includes('throughput')) clean = (await throughput(sizes, rounds, players, seconds, intervalMs)) && clean;
   if (only.includes('cross')) await crossNode(probes);
   if (only.includes('recovery')) clean = (await recovery(players, stopS)) && clean;
   return clean ? 0 : 1;
@@ -79,11 +83,11 @@ interface LoadRun {
   scan: ScanReport;
 }
 
-async function throughput(sizes: readonly number[], rounds: number, players: number, seconds: number): Promise<boolean> {
+async function throughput(sizes: readonly number[], rounds: number, players: number, seconds: number, intervalMs: number): Promise<boolean> {
   const runs = new Map<number, LoadRun[]>(sizes.map((size) => [size, []]));
   for (let round = 0; round < rounds; round++) {
     for (const size of sizes) {
-      const result = await loadRun(size, players, seconds);
+      const result = await loadRun(size, players, seconds, intervalMs);
       runs.get(size)!.push(result);
       console.log(
         `  ${size} node(s), round ${round + 1}: ${formatNumber(result.commandsPerSecond)} commands/s, p50 ${formatNumber(result.p50)} ms, p99 ${formatNumber(result.p99)} ms, ${result.failed} failed`,
@@ -106,7 +110,7 @@ async function throughput(sizes: readonly number[], rounds: number, players: num
       all.every((r) => isClean(r.scan)) ? 'clean' : 'NOT CLEAN',
     ];
   });
-  console.log(`\nsteady load, ${players} players, ${seconds} s measured${rounds > 1 ? `, medians of ${rounds} rounds` : ''}:`);
+  console.log(`\nsteady load, ${players} players × a command every ${intervalMs} ms, ${seconds} s measured${rounds > 1 ? `, medians of ${rounds} rounds` : ''}:`);
   console.log(
     formatTable(['nodes', 'commands/s', 'ack p50 ms', 'ack p99 ms', 'failed', 'client cores', 'client loop p99 ms', 'nodes cores', 'machine busy', 'log scan'], rows),
   );
@@ -115,11 +119,11 @@ async function throughput(sizes: readonly number[], rounds: number, players: num
   return dirty.length === 0;
 }
 
-async function loadRun(size: number, players: number, seconds: number): Promise<LoadRun> {
+async function loadRun(size: number, players: number, seconds: number, intervalMs: number): Promise<LoadRun> {
   const fleet = await NodeFleet.start({ nodes: size, name: `bench${size}` });
   let load: PlayerLoad | undefined;
   try {
-    load = await PlayerLoad.start({ urls: () => fleet.urls(), players });
+    load = await PlayerLoad.start({ urls: () => fleet.urls(), players, intervalMs });
     await sleep(3_000);
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
@@ -160,7 +164,7 @@ async function crossNode(probes: number): Promise<void> {
   const fleet = await NodeFleet.start({ nodes: 3, name: 'cross' });
   try {
     const entry = fleet.nodes[0]!;
-    const view = await fleet.clusterView(entry);
+    const view = await settled(fleet, entry);
     if (!view) {
       const local = await probe(entry, 'xlocal-0', probes);
       console.log(`\ncross-node command: cluster not available (GET /v1/admin/cluster has no shard owners); every command is local`);
@@ -190,6 +194,18 @@ async function crossNode(probes: number): Promise<void> {
   } finally {
     await fleet.close();
   }
+}
+
+/** The shard table once every node holds shards and no handoff is in flight (at most 30 s), or undefined without a cluster. */
+async function settled(fleet: NodeFleet, node: NodeProcess): Promise<ClusterView | undefined> {
+  for (let polls = 0; polls < 300; polls++) {
+    const view = await fleet.clusterView(node);
+    if (!view) return undefined;
+    const owners = new Set(view.shards.map((row) => row.owner));
+    if (owners.size === fleet.nodes.length && !owners.has(null) && view.handoffs.length === 0) return view;
+    await sleep(100);
+  }
+  throw new Error('the shards did not settle on the nodes within 30 s');
 }
 
 async function probe(node: NodeProcess, userId: string, count: number): Promise<{ p50: number; p99: number }> {

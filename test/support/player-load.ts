@@ -372,6 +372,7 @@ export class PlayerLoad {
       outcome: 'pending',
     };
     this.commands.push(record);
+    const started = performance.now();
     const client = player.client!;
     for (let backoff = 100; ; backoff = Math.min(1_000, backoff * 2)) {
       record.attempts++;
@@ -379,7 +380,7 @@ export class PlayerLoad {
       const now = Date.now();
       const settled = result.status === 'ok' || (type === 'user.register' && result.reason === registerRefusal);
       if (settled) {
-        Object.assign(record, { outcome: 'ok', answeredAt: now, latencyMs: now - record.sentAt });
+        Object.assign(record, { outcome: 'ok', answeredAt: now, latencyMs: performance.now() - started });
         if (result.status === 'ok') {
           record.version = result.version;
           player.ackedVersion = Math.max(player.ackedVersion, result.version);
@@ -391,7 +392,7 @@ export class PlayerLoad {
       if (!retry) {
         // Closed by the load's own stop, or given up at stop: the outcome is unknown, not a failure.
         const unknown = this.stopping && (result.code === ErrorCode.CONNECTION_CLOSED || retryableCodes.has(result.code));
-        Object.assign(record, { outcome: unknown ? 'abandoned' : 'failed', code: result.code, answeredAt: now, latencyMs: now - record.sentAt });
+        Object.assign(record, { outcome: unknown ? 'abandoned' : 'failed', code: result.code, answeredAt: now, latencyMs: performance.now() - started });
         return;
       }
       record.retried.push({ code: result.code, at: now });
