@@ -75,6 +75,7 @@ export class ClusterNode {
   private router: ShardedDispatcher | undefined;
   private readonly subscriptions: BusSubscription[] = [];
   private work: Singleton | undefined;
+  private runtime: ActorRuntime | undefined;
 
   constructor(
     private readonly options: ClusterOptions,
@@ -192,8 +193,6 @@ export class ClusterNode {
       handoffs: [...(this.rebalancer?.handoffs.values() ?? [])].map((handoff) => ({ ...handoff, from: this.options.node })),
     };
   }
-
-  private runtime: ActorRuntime | undefined;
 
   /** Waits until the shards' commands are answered, stops cluster-wide work with shard 0, passivates their actors. */
   private async drain(shards: number[]): Promise<void> {

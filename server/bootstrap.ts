@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { challengeActorType } from '../actors/challenge/index.js';
-import { ActorRuntime, DeadLetterAdmin, EffectsProcessor, ownsEverything, systemClock, TimerService, type Clock, type Dispatcher } from '../actors/runtime/index.js';
+import { ActorRuntime, DeadLetterAdmin, systemClock, type Clock, type Dispatcher } from '../actors/runtime/index.js';
 import { defaultLimits } from '../protocol/frames.js';
 import { userActorType } from '../actors/user/index.js';
 import { gameProjections, readModelChangePublisher, ReadModelChanges, readModelQueries } from '../game/index.js';
@@ -18,8 +18,8 @@ import { listen, type Listening } from './listen.js';
 import type { Logger } from './log.js';
 import { ServerMetrics } from './metrics.js';
 import { openNodeBus } from './node-bus.js';
-import { openClusterNode } from './cluster-node.js';
-import type { ClusterWork } from '../cluster/index.js';
+import { clusterStatus, openClusterNode } from './cluster-node.js';
+import { backgroundWork } from './background-work.js';
 import { CoalescedTopicSource, committedEventPublisher, feedTopic, leaderboardTopic, RateBudgets, type Gateway, type GatewayDeps } from './gateway/index.js';
 
 /** The game's actor types, in one place. */
@@ -111,30 +111,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   // sharded one in a cluster. The outbox, the timers and the projectors run once per cluster:
   // on a single node here, in a cluster on the holder of shard 0 (cluster/singleton.ts).
   const onBackgroundError = (what: string, error: unknown) => metrics.runtimeMetrics.backgroundError(what, error);
-  const work: ClusterWork & { running?: { outbox: EffectsProcessor; timers: TimerService } } = {
-    async start() {
-      const timers = new TimerService({ timers: store.timers, dispatcher, owns: ownsEverything, clock, onError: onBackgroundError });
-      const outbox = new EffectsProcessor({
-        store: store.store,
-        timers: store.timers,
-        dispatcher,
-        owns: ownsEverything,
-        clock,
-        timersChanged: () => timers.wake(),
-        onError: onBackgroundError,
-      });
-      this.running = { outbox, timers };
-      outbox.start();
-      timers.start();
-      await projections.start();
-    },
-    async stop() {
-      const running = this.running;
-      this.running = undefined;
-      if (running) await Promise.all([running.outbox.stop(), running.timers.stop()]);
-      await projections.stop();
-    },
-  };
+  const work = backgroundWork({ store, projections, dispatcher: () => dispatcher, clock, onError: onBackgroundError });
   const dispatcher: Dispatcher = cluster ? cluster.start(runtime, work) : runtime;
   const deadLetters = new DeadLetterAdmin(store.deadLetters, dispatcher);
   runtime.start();
@@ -161,23 +138,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   mountCommands(router, { dispatcher, store: store.store, auth, budgets, clock });
   mountReads(router, { queries, auth });
   const liveRuntime = runtime;
-  mountAdmin(router, {
-    dispatcher,
-    deadLetters,
-    store: store.store,
-    projections,
-    auth,
-    cluster: async () =>
-      cluster
-        ? { clustered: true, ...(await cluster.status()) }
-        : {
-            clustered: false,
-            node: config.nodeName,
-            members: [{ nodeId: config.nodeName, ...node(), status: 'up', live: true, actors: liveRuntime.stats().active, sessions: gateway?.stats().connections ?? 0, shards: 'all' }],
-            shards: [],
-            handoffs: [],
-          },
-  });
+  const alone = () => ({ ...node(), actors: liveRuntime.stats().active, sessions: gateway?.stats().connections ?? 0 });
+  mountAdmin(router, { dispatcher, deadLetters, store: store.store, projections, auth, cluster: () => clusterStatus(cluster, alone) });
 
   const gatewayDeps: GatewayDeps = {
     dispatcher,

@@ -56,3 +56,13 @@ export async function openClusterNode(
     throw error;
   }
 }
+
+/**
+ * `GET /v1/admin/cluster`: the cluster's members, shards and handoffs; a node outside a cluster
+ * answers `clustered: false` with itself as the only member, holding every actor.
+ */
+export async function clusterStatus(cluster: ClusterNode | undefined, alone: () => Record<string, unknown> & { name: string }): Promise<Record<string, unknown>> {
+  if (cluster) return { clustered: true, ...(await cluster.status()) };
+  const self = alone();
+  return { clustered: false, node: self.name, members: [{ nodeId: self.name, ...self, status: 'up', live: true, shards: 'all' }], shards: [], handoffs: [] };
+}
