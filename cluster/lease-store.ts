@@ -29,6 +29,12 @@ export interface ClusterState {
   shards: ShardState[];
 }
 
+/** A shard this member took: its new epoch, and whether its holder had released it or its lease had expired. */
+export interface Grant {
+  epoch: number;
+  was: 'released' | 'expired';
+}
+
 export interface Me {
   node: string;
   incarnation: string;
@@ -140,18 +146,24 @@ export class LeaseStore {
   /**
    * `acquire` for several shards at once: each is taken only if it is released, has no holder, or
    * its holder's lease has expired, and only while this member's own lease is live; each taken
-   * shard's epoch is bumped. Answers the shards taken with their new epochs.
+   * shard's epoch is bumped. Answers the shards taken with their new epochs, and whether each was
+   * released by its holder or taken from an expired lease (as the row was when it was locked).
    */
-  async acquire(me: Me, shards: readonly number[]): Promise<Map<number, number>> {
+  async acquire(me: Me, shards: readonly number[]): Promise<Map<number, Grant>> {
     if (shards.length === 0) return new Map();
-    const rows = await this.sql<{ shard: number; epoch: string }[]>`
+    const rows = await this.sql<{ shard: number; epoch: string; was: 'released' | 'expired' }[]>`
+      with taken as (
+        select s.shard, case when s.state = 'released' or s.owner is null then 'released' else 'expired' end as was
+        from cluster_shards s
+        where s.shard = any(${shards as number[]}::int[])
+          and exists (select 1 from cluster_members m where m.node = ${me.node} and m.incarnation = ${me.incarnation} and m.expires_at > now())
+          and (s.state = 'released' or s.owner is null
+            or not exists (select 1 from cluster_members h where h.node = s.owner and h.incarnation = s.incarnation and h.expires_at > now()))
+        for update of s)
       update cluster_shards s set owner = ${me.node}, incarnation = ${me.incarnation}, epoch = s.epoch + 1, state = 'held', changed_at = now()
-      where s.shard = any(${shards as number[]}::int[])
-        and exists (select 1 from cluster_members m where m.node = ${me.node} and m.incarnation = ${me.incarnation} and m.expires_at > now())
-        and (s.state = 'released' or s.owner is null
-          or not exists (select 1 from cluster_members h where h.node = s.owner and h.incarnation = s.incarnation and h.expires_at > now()))
-      returning s.shard, s.epoch`;
-    return new Map(rows.map((row) => [row.shard, Number(row.epoch)]));
+      from taken where s.shard = taken.shard
+      returning s.shard, s.epoch, taken.was`;
+    return new Map(rows.map((row) => [row.shard, { epoch: Number(row.epoch), was: row.was }]));
   }
 
   /** `release`: gives shards up (after they were drained); answers those this member still held. */

@@ -11,7 +11,7 @@ export interface MembershipOptions {
   ttlMs: number;
   /** Figures recorded with each renewal (actors, sessions), for /v1/admin/cluster. */
   stats(): Record<string, unknown>;
-  /** The lease was lost (refused, not merely late): drop every actor, stop cluster-wide work. */
+  /** The lease was lost (refused, not merely late): drop every actor, stop cluster-wide work. Not awaited. */
   onLost(shards: number[]): Promise<void>;
   metrics: ClusterMetrics;
   log: ClusterLog;
@@ -53,6 +53,7 @@ export class Membership {
       }
       if (!waited) this.options.log.warn({ node: this.current.node }, 'an earlier incarnation of this node still holds a lease: waiting for it to end');
       if (signal?.aborted) throw signal.reason;
+      if (this.stopped) return;
       await new Promise((resolve) => setTimeout(resolve, this.options.renewMs));
     }
   }
@@ -101,7 +102,9 @@ export class Membership {
     metrics.serving(false);
     const shards = this.claims.lost();
     log.error({ node: this.current.node, incarnation: this.current.incarnation, shards: shards.length }, 'lease lost: dropping every shard and joining again');
-    await this.options.onLost(shards);
+    // Nothing is served any more (the claims are dropped above); passivating and stopping the
+    // cluster-wide work go on while the node joins again, so a slow stop never holds up the lease.
+    this.options.onLost(shards).catch((error: unknown) => log.error({ err: error }, 'dropping the lost shards failed'));
     this.current = { node: this.current.node, incarnation: randomUUID() };
     if (!this.stopped) await this.join().catch((error: unknown) => log.warn({ err: error }, 'joining again failed; retrying'));
   }

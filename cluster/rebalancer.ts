@@ -128,7 +128,7 @@ export class Rebalancer {
 
     if (!this.leaving && claims.leaseValid) {
       const wanted = moves.filter((move) => move.to === me.node && move.reason === 'orphaned' && !claims.held.has(move.shard));
-      if (wanted.length > 0) await this.acquire(wanted.map((move) => move.shard), state, me);
+      if (wanted.length > 0) await this.acquire(wanted.map((move) => move.shard), me);
     }
     const out = this.leaving
       ? [...claims.held.keys()].filter((shard) => !claims.moving.has(shard))
@@ -154,14 +154,14 @@ export class Rebalancer {
     await this.options.dropped(lost);
   }
 
-  private async acquire(shards: number[], state: ClusterState, me: Me): Promise<void> {
+  private async acquire(shards: number[], me: Me): Promise<void> {
     const { claims, metrics } = this.options;
     const grants = await this.options.leases.acquire(me, shards);
     const taken: number[] = [];
-    for (const [shard, epoch] of grants) {
-      if (!claims.granted(shard, epoch)) continue;
+    for (const [shard, grant] of grants) {
+      if (!claims.granted(shard, grant.epoch)) continue;
       taken.push(shard);
-      metrics.handoff('in', state.shards[shard]?.state === 'released' || !state.shards[shard]?.owner ? 'released' : 'expired');
+      metrics.handoff('in', grant.was);
     }
     if (taken.length === 0) return;
     this.options.log.info({ shards: taken.length, held: claims.held.size }, 'shards acquired');

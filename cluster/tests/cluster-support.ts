@@ -48,7 +48,9 @@ export async function until(
     if (performance.now() > deadline) break;
     await sleep(50);
   }
-  throw new Error(`not within ${options.timeoutMs ?? 30_000} ms: ${options.what}; last table: ${JSON.stringify(last && holders(last).byNode.size)}`);
+  const held = last && Object.fromEntries([...holders(last).byNode].map(([node, shards]) => [node, shards.length]));
+  const nodes = fleet.nodes.map((node) => `--- ${node.nodeId} (pid ${node.pid}, ${node.alive ? 'alive' : 'exited'}):\n${node.output().slice(-3_000)}`);
+  throw new Error(`not within ${options.timeoutMs ?? 30_000} ms: ${options.what}; shards held: ${JSON.stringify(held)}, orphaned: ${last && holders(last).orphaned.length}\n${nodes.join('\n')}`);
 }
 
 /** The node each player's actor lives on, by the shard table. */
