@@ -230,6 +230,22 @@ async function probe(node: NodeProcess, userId: string, count: number): Promise<
   }
 }
 
+/** How long after `since` (performance.now()) no live shard is held by `node` any more, polling the table every 20 ms (15 s at most). */
+async function shardsTakenOver(fleet: NodeFleet, node: NodeProcess, since: number): Promise<string> {
+  for (let polls = 0; polls < 750 && performance.now() - since < 15_000; polls++) {
+    const asker = fleet.serving().find((other) => other !== node);
+    const view = asker && (await fleet.clusterView(asker));
+    if (view) {
+      const live = new Set(view.members.filter((member) => member.live && member.status === 'up').map((member) => member.nodeId));
+      if (view.shards.every((row) => row.state === 'held' && row.owner !== node.nodeId && row.owner !== null && live.has(row.owner))) {
+        return `${formatNumber(performance.now() - since)} ms`;
+      }
+    }
+    await sleep(20);
+  }
+  return 'more than 15 s';
+}
+
 /** How long after `at` (epoch ms) the given players' commands were acknowledged again: the first ack of each, ms. */
 function servedAgain(load: PlayerLoad, userIds: ReadonlySet<string>, at: number): { p50: number; max: number; players: number; retried: number; failed: number } {
   const first = new Map<string, number>();
@@ -276,8 +292,9 @@ async function recovery(players: number, stopS: number): Promise<boolean> {
     const killedPlayers = await playersOf(fleet, killed, load);
     const killedAt = Date.now();
     killed.kill('SIGKILL');
-    await sleep(10_000);
-    row(`kill -9 ${killed.nodeId}`, servedAgain(load, killedPlayers, killedAt), 'served again: first ack of each of its players');
+    const killTakeover = await shardsTakenOver(fleet, killed, performance.now());
+    await sleep(10_000 - (Date.now() - killedAt));
+    row(`kill -9 ${killed.nodeId}`, servedAgain(load, killedPlayers, killedAt), `its shards held by survivors after ${killTakeover}`);
     const replacement = await fleet.add();
     row(`start ${replacement.nodeId}`, { p50: NaN, max: NaN, players: 0, retried: 0, failed: 0 }, `ready ${formatNumber(replacement.readyAt! - replacement.startedAt)} ms after spawn`);
     await sleep(5_000);
@@ -286,24 +303,26 @@ async function recovery(players: number, stopS: number): Promise<boolean> {
     const stoppedPlayers = await playersOf(fleet, stopped, load);
     const stoppedAt = Date.now();
     stopped.kill('SIGSTOP');
-    await sleep(stopS * 1_000);
+    const stopTakeover = await shardsTakenOver(fleet, stopped, performance.now());
+    await sleep(stopS * 1_000 - (Date.now() - stoppedAt));
     stopped.kill('SIGCONT');
     await sleep(5_000);
-    row(`SIGSTOP ${stopped.nodeId} ${stopS} s`, servedAgain(load, stoppedPlayers, stoppedAt), 'served again: first ack of each of its players');
+    row(`SIGSTOP ${stopped.nodeId} ${stopS} s`, servedAgain(load, stoppedPlayers, stoppedAt), `its shards held by survivors after ${stopTakeover}`);
 
     const drained = fleet.nodes[0]!;
     const drainedPlayers = await playersOf(fleet, drained, load);
     const drainAt = Date.now();
     const signalled = performance.now();
     drained.kill('SIGTERM');
+    const drainTakeover = await shardsTakenOver(fleet, drained, signalled);
     const exit = await drained.exited;
     await sleep(5_000);
-    row(`SIGTERM ${drained.nodeId}`, servedAgain(load, drainedPlayers, drainAt), `exit ${exit.code ?? exit.signal} after ${formatNumber(exit.at - signalled)} ms`);
+    row(`SIGTERM ${drained.nodeId}`, servedAgain(load, drainedPlayers, drainAt), `exit ${exit.code ?? exit.signal} after ${formatNumber(exit.at - signalled)} ms; its shards held by others after ${drainTakeover}`);
 
     await load.stop();
     const summary = load.summary();
     const scan = await scanLog({ databaseUrl: fleet.databaseUrl, schema: fleet.schema, acknowledged: load.acknowledged(), points: load.livePoints() });
-    console.log(`\nrecovery under the load (${players} players; 3 nodes; figures in ms from the signal):`);
+    console.log(`\nrecovery under the load (${players} players; 3 nodes; figures in ms from the signal; "its players" are those whose actors it held, "served again" the first ack of each after the signal, the wait for its next command included):`);
     console.log(formatTable(['event', 'its players', 'served again p50', 'max', 'retried', 'failed', 'note'], rows));
     console.log(
       `whole run: ${summary.ok} acknowledged, ${summary.failed} failed ${JSON.stringify(summary.failures)}, retried ${JSON.stringify(summary.retries)}; log scan ${isClean(scan) ? 'clean' : `NOT CLEAN ${JSON.stringify(scan)}`}`,
