@@ -1,4 +1,4 @@
-import type { ActorAddress, ActorRuntime, ActorView, CommandEnvelope, Dispatcher, Folded, Outcome } from '../actors/runtime/index.js';
+import { failed, type ActorAddress, type ActorRuntime, type ActorView, type CommandEnvelope, type Dispatcher, type Folded, type Outcome } from '../actors/runtime/index.js';
 import { ErrorCode } from '../protocol/errors.js';
 import { BusError, type Bus, type BusSubscription } from '../bus/index.js';
 import type { ClusterMetrics } from './metrics.js';
@@ -138,10 +138,6 @@ export class ShardedDispatcher implements Dispatcher {
       throw error;
     }
   }
-}
-
-function failed(code: typeof ErrorCode.STORE_UNAVAILABLE | typeof ErrorCode.SHARD_UNAVAILABLE, message: string): Outcome {
-  return { status: 'failed', code, message };
 }
 
 /** 20 ms doubling to 500 ms, with jitter so that retries of many senders spread out. */

@@ -4,7 +4,7 @@ export { ownsEverything, type ActorView, type Dispatcher, type Owns } from './di
 export { EffectsProcessor, type EffectsProcessorDeps } from './effects.js';
 export { TimerService, type TimerServiceDeps } from './timers.js';
 export { DeadLetterAdmin, type DeadLetter } from './dead-letters.js';
-export { taken, type Outcome, type CommittedEvent, type FailureCode } from './outcome.js';
+export { failed, taken, type Outcome, type CommittedEvent, type FailureCode } from './outcome.js';
 export { systemClock, SimulatedClock, sleep, type Clock, type TimerHandle } from './clock.js';
 export { defaultSettings, type RuntimeSettings } from './settings.js';
 export { noMetrics, type RuntimeMetrics } from './metrics.js';

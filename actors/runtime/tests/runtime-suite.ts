@@ -299,6 +299,27 @@ export function runtimeSuite(name: string, openStore: () => Promise<OpenStore>):
       expect(((await a.current(address)).state as CounterState).count).toBe(7);
     });
 
+    it('writes only while its ownership admits the actor, stamping the claim’s epoch, also after another node wrote', async () => {
+      const address = counter();
+      const claim = { admitted: true, epoch: 3 };
+      const a = runtime({ ownership: { admits: () => claim.admitted, epochOf: () => claim.epoch }, settings: { node: 'node-a' } });
+      okVersion(await a.send(add(address, 1)));
+      // Another node took the shard over and wrote; this one's claim ran out meanwhile.
+      okVersion(await runtime({ settings: { node: 'node-b' } }).send(add(address, 10)));
+      claim.admitted = false;
+      expect(await a.send(add(address, 100))).toMatchObject({ status: 'failed', code: ErrorCode.SHARD_UNAVAILABLE });
+      // Back in charge under a newer epoch, it reloads what the other wrote and carries on.
+      Object.assign(claim, { admitted: true, epoch: 5 });
+      expect(okVersion(await a.send(add(address, 400)))).toBe(3);
+      const events = await opened.store.readStream(address);
+      expect(events.map((event) => [event.metadata.node, event.metadata.epoch])).toEqual([
+        ['node-a', 3],
+        ['node-b', undefined],
+        ['node-a', 5],
+      ]);
+      expect(((await a.current(address)).state as CounterState).count).toBe(411);
+    });
+
     it('fires a timer that fell due while the process was down', async () => {
       const clock = new SimulatedClock(T0);
       const address = counter();
