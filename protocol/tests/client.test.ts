@@ -301,18 +301,15 @@ describe('the client SDK retrying a command answered with a retryable code', () 
     expect(await result).toEqual({ status: 'ok', id: 'c1', version: 1, duplicate: false });
   });
 
-  it("brings rate-limited commands back at the welcome's rate, not in a new burst", async () => {
+  it('brings rate-limited commands back once each, with their own ids', async () => {
     server.limits = { ...server.limits, ratePerSec: 200 };
     const client = await open({ retry: { ...quick, jitter: 0 } });
-    const sentAt: number[] = [];
-    server.onCommand = (frame) => {
-      if (cmds(frame.id).length === 1) return failing(ErrorCode.RATE_LIMITED);
-      sentAt.push(Date.now());
-      return 'apply';
-    };
-    const results = await Promise.all(['c1', 'c2', 'c3', 'c4', 'c5'].map((id) => client.send(water(id))));
+    server.onCommand = (frame) => (cmds(frame.id).length === 1 ? failing(ErrorCode.RATE_LIMITED) : 'apply');
+    const ids = ['c1', 'c2', 'c3', 'c4', 'c5'];
+    const results = await Promise.all(ids.map((id) => client.send(water(id))));
     expect(results.map((result) => result.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
-    // Five turns of 5 ms each (200 a second): the last retry came at least 20 ms after the first.
-    expect(Math.max(...sentAt) - Math.min(...sentAt)).toBeGreaterThanOrEqual(15);
+    // Refused once, sent again once. Their turns at the welcome's rate (one every 5 ms here, not a
+    // new burst) are the retry policy's, tested without a clock in retry.test.ts.
+    expect(ids.map((id) => cmds(id).length)).toEqual([2, 2, 2, 2, 2]);
   });
 });
