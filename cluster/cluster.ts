@@ -55,7 +55,8 @@ const movedSubject = 'g.cluster.moved';
  * await node.leave(); await node.stop();
  */
 export async function joinCluster(options: ClusterOptions): Promise<ClusterNode> {
-  const leases = new LeaseStore(options.sql, options.ttlMs);
+  // A member whose database session is gone and that has not renewed for this long is dead.
+  const leases = new LeaseStore(options.sql, options.ttlMs, Math.max(1_500, options.renewMs * 1.5));
   const shardCount = await leases.prepare(options.shardCount);
   if (shardCount !== options.shardCount) {
     options.log.warn({ configured: options.shardCount, inForce: shardCount }, 'CLUSTER_SHARDS differs from the count the cluster was created with: the stored count holds');
@@ -109,7 +110,6 @@ export class ClusterNode {
       me: () => this.membership.me,
       tickMs: 500,
       maxFraction: 0.1,
-      deadSessionQuietMs: Math.max(1_500, options.renewMs * 1.5),
       drain: (shards) => this.drain(shards),
       granted: (shards) => {
         if (shards.includes(0)) this.work!.start();

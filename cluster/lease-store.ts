@@ -48,9 +48,14 @@ export interface Me {
  * lease expires (`expireDeadSessions`).
  */
 export class LeaseStore {
+  /**
+   * @param deadSessionQuietMs how long a member whose database session is gone must also have
+   *   gone without renewing before it counts as dead (see `expireDeadSessions`).
+   */
   constructor(
     private readonly sql: Sql,
     private readonly ttlMs: number,
+    private readonly deadSessionQuietMs = 1_500,
   ) {}
 
   /** Writes the shard count and the shard rows if this is the first node; answers the count in force. */
@@ -65,7 +70,11 @@ export class LeaseStore {
     });
   }
 
-  /** `join`: a fresh incarnation; no row when an earlier incarnation's lease is still live. */
+  /**
+   * `join`: a fresh incarnation; no row when an earlier incarnation's lease is still live, unless
+   * that incarnation's process is dead (as `expireDeadSessions` judges it): a node restarted under
+   * its id right after a crash need not wait for its old lease.
+   */
   async join(me: Me, address: string): Promise<boolean> {
     const rows = await this.sql`
       insert into cluster_members as m (node, incarnation, address, status, expires_at, renewed_at, joined_at, backend_pid, backend_start)
@@ -75,6 +84,8 @@ export class LeaseStore {
         expires_at = excluded.expires_at, renewed_at = excluded.renewed_at, joined_at = excluded.joined_at,
         backend_pid = excluded.backend_pid, backend_start = excluded.backend_start, stats = '{}'
       where m.expires_at <= now() or m.incarnation = excluded.incarnation
+        or (m.renewed_at < now() - ${this.deadSessionQuietMs} * interval '1 ms'
+          and not exists (select 1 from pg_stat_activity d where d.pid = m.backend_pid and d.backend_start = m.backend_start))
       returning 1`;
     return rows.length === 1;
   }
@@ -102,14 +113,14 @@ export class LeaseStore {
 
   /**
    * Ends the lease of members whose database session is gone (their process died: the kernel
-   * closed its socket) and who have not renewed for `quietMs`. The quiet time keeps a live node
+   * closed its socket) and who have not renewed for `deadSessionQuietMs`. The quiet time keeps a live node
    * whose connection merely reconnected (a new backend it has not yet recorded) from being
    * declared dead; a paused process keeps its socket, so its session, and is left to its lease.
    */
-  async expireDeadSessions(me: Me, quietMs: number): Promise<string[]> {
+  async expireDeadSessions(me: Me): Promise<string[]> {
     const rows = await this.sql<{ node: string }[]>`
       update cluster_members m set expires_at = now()
-      where m.node <> ${me.node} and m.expires_at > now() and m.renewed_at < now() - ${quietMs} * interval '1 ms'
+      where m.node <> ${me.node} and m.expires_at > now() and m.renewed_at < now() - ${this.deadSessionQuietMs} * interval '1 ms'
         and m.backend_pid is not null
         and not exists (select 1 from pg_stat_activity a where a.pid = m.backend_pid and a.backend_start = m.backend_start)
       returning m.node`;

@@ -12,8 +12,6 @@ export interface RebalancerOptions {
   tickMs: number;
   /** Voluntary moves per round, as a fraction of the shards (taking over orphans is never capped). */
   maxFraction: number;
-  /** A member whose database session is gone and that has not renewed for this long is dead. */
-  deadSessionQuietMs: number;
   /** Wait for a shard's commands, passivate its actors; stop cluster-wide work if shard 0 goes. */
   drain(shards: number[]): Promise<void>;
   /** Shards this node was granted (start cluster-wide work if shard 0 is among them). */
@@ -111,7 +109,7 @@ export class Rebalancer {
   private async tick(): Promise<void> {
     const { leases, claims, metrics } = this.options;
     const me = this.options.me();
-    const expired = await leases.expireDeadSessions(me, this.options.deadSessionQuietMs);
+    const expired = await leases.expireDeadSessions(me);
     if (expired.length > 0) this.options.log.warn({ nodes: expired }, 'members whose process died: their leases end now');
     const state = await leases.read();
     this.state = state;

@@ -17,10 +17,10 @@ const ttlMs = 1_000;
 describe.skipIf(!available)('shard leases in PostgreSQL', () => {
   let store: OpenStore;
   const connections: postgres.Sql[] = [];
-  const member = (node: string, incarnation = `${node}-1`) => {
+  const member = (node: string, incarnation = `${node}-1`, quietMs = 300) => {
     const sql = connectPostgres(postgresUrl, { max: 1, schema });
     connections.push(sql);
-    return { leases: new LeaseStore(sql, ttlMs), me: { node, incarnation } satisfies Me, sql };
+    return { leases: new LeaseStore(sql, ttlMs, quietMs), me: { node, incarnation } satisfies Me, sql };
   };
 
   beforeAll(async () => {
@@ -74,6 +74,17 @@ describe.skipIf(!available)('shard leases in PostgreSQL', () => {
     expect(await a.leases.release(a.me, [3])).toEqual([]);
   });
 
+  it('lets a node restarted under its id join at once when its crashed incarnation’s session is gone', async () => {
+    const crashed = member('phoenix');
+    expect(await crashed.leases.join(crashed.me, 'p:1')).toBe(true);
+    await crashed.sql.end({ timeout: 1 });
+    const restarted = member('phoenix', 'phoenix-2');
+    // Within the quiet time the old incarnation may only be reconnecting: refused.
+    expect(await restarted.leases.join(restarted.me, 'p:1')).toBe(false);
+    await delay(350);
+    expect(await restarted.leases.join(restarted.me, 'p:1')).toBe(true);
+  });
+
   it('refuses a second process with a node id whose lease is live, and admits it once that lease ends', async () => {
     const first = member('twin');
     const second = member('twin', 'twin-2');
@@ -86,16 +97,17 @@ describe.skipIf(!available)('shard leases in PostgreSQL', () => {
   it('ends the lease of a member whose session died, but not of one that renewed lately', async () => {
     const quietMs = 300;
     const survivor = member('session-survivor');
+    const patient = member('session-patient', 'session-patient-1', 10_000);
     const crashed = member('session-crashed');
     const alive = member('session-alive');
-    for (const m of [survivor, crashed, alive]) await m.leases.join(m.me, 'h:1');
+    for (const m of [survivor, crashed, alive, patient]) await m.leases.join(m.me, 'h:1');
     await crashed.leases.acquire(crashed.me, [5]);
     await crashed.sql.end({ timeout: 1 });
     // Within the quiet time a member may merely be reconnecting: it keeps its lease.
-    expect(await survivor.leases.expireDeadSessions(survivor.me, 10_000)).toEqual([]);
+    expect(await patient.leases.expireDeadSessions(patient.me)).toEqual([]);
     await delay(quietMs + 50);
     await alive.leases.renew(alive.me, {});
-    expect(await survivor.leases.expireDeadSessions(survivor.me, quietMs)).toEqual(['session-crashed']);
+    expect(await survivor.leases.expireDeadSessions(survivor.me)).toEqual(['session-crashed']);
     const state = await survivor.leases.read();
     expect(state.members.find((m) => m.node === 'session-alive')?.live).toBe(true);
     expect(state.shards[5]).toMatchObject({ owner: 'session-crashed', ownerLive: false });
