@@ -60,7 +60,7 @@ export function ownerOfPlayer(cluster: ClusterView, userId: string): string | nu
 
 /** A gauge or counter of one node's /metrics, summed over the series that match `labels`. */
 export async function metric(node: NodeProcess, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${node.url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+  const text = await (await fetch(`${node.url}/metrics`, { signal: AbortSignal.timeout(20_000) })).text();
   let sum = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(name)) continue;
