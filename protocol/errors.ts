@@ -23,7 +23,6 @@ export const ErrorCode = {
   CMD_REJECTED: 'CMD_REJECTED',
   COMMAND_INVALID: 'COMMAND_INVALID',
   COMMAND_UNKNOWN: 'COMMAND_UNKNOWN',
-  COMMAND_FORBIDDEN: 'COMMAND_FORBIDDEN',
   ACTOR_TYPE_UNKNOWN: 'ACTOR_TYPE_UNKNOWN',
   ACTOR_CRASHED: 'ACTOR_CRASHED',
   ACTOR_UNAVAILABLE: 'ACTOR_UNAVAILABLE',
@@ -114,7 +113,6 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
   },
   COMMAND_INVALID: { status: 400, description: 'A command lacks an id, a type, a target or a payload of the right shape.' },
   COMMAND_UNKNOWN: { status: 400, description: 'The target actor type has no command of this name.' },
-  COMMAND_FORBIDDEN: { status: 403, description: 'Only actors, timers or operators may send this command.' },
   ACTOR_TYPE_UNKNOWN: { status: 400, description: 'No actor type answers to the prefix of this address.' },
   ACTOR_CRASHED: {
     status: 500,

@@ -139,7 +139,15 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   mountReads(router, { queries, auth });
   const liveRuntime = runtime;
   const alone = () => ({ ...node(), actors: liveRuntime.stats().active, sessions: gateway?.stats().connections ?? 0 });
-  mountAdmin(router, { dispatcher, deadLetters, store: store.store, projections, auth, cluster: () => clusterStatus(cluster, alone) });
+  mountAdmin(router, {
+    dispatcher,
+    deadLetters,
+    store: store.store,
+    projections,
+    auth,
+    actorTypes: gameActorTypes.map((type) => type.name),
+    cluster: () => clusterStatus(cluster, alone),
+  });
 
   const gatewayDeps: GatewayDeps = {
     dispatcher,

@@ -28,7 +28,6 @@ export type Outcome =
 export type FailureCode =
   | typeof ErrorCode.COMMAND_INVALID
   | typeof ErrorCode.COMMAND_UNKNOWN
-  | typeof ErrorCode.COMMAND_FORBIDDEN
   | typeof ErrorCode.ACTOR_TYPE_UNKNOWN
   | typeof ErrorCode.ACTOR_CRASHED
   | typeof ErrorCode.ACTOR_CRASHED_NOT_KEPT

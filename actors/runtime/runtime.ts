@@ -124,8 +124,10 @@ export class ActorRuntime implements Dispatcher {
     if (!isClientCommand && !type.systemCommands.includes(envelope.type)) {
       return failed(ErrorCode.COMMAND_UNKNOWN, `${type.name} has no command ${envelope.type}`);
     }
+    // A client sees system commands as unknown, as the edge's validation (protocol/validate.ts)
+    // already answers them: this is the runtime's own guard behind it.
     if (envelope.meta.origin === 'client' && !isClientCommand) {
-      return failed(ErrorCode.COMMAND_FORBIDDEN, `${envelope.type} may be sent only by actors, timers or operators`);
+      return failed(ErrorCode.COMMAND_UNKNOWN, `${type.name} has no client command ${envelope.type}`);
     }
     if (this.stopped) return failed(ErrorCode.RUNTIME_STOPPED, 'this node is shutting down');
     return type;

@@ -55,10 +55,10 @@ options:
   --protocol P         msgpack (default) or json
   --workers W          worker processes (default: half the cores, at least 2, at most --clients)
   --out DIR            where summary.md, result.json and plot.svg go (default bench-results/loadtest/<scenario>-<time>)
-  --think-ms MS        mean pause between a player's commands (default 1000)
+  --think-ms MS        mean pause between a player's commands (default 2000, as k6's THINK_MS)
   --challenge-size N   players per challenge, 2 to 1000 (default: 1000 for challenge-rush, 50 for reconnect-storm)
   --wave-every S       reconnect-storm: seconds between waves of drops (default: a fifth of --duration, 1 to 10)
-  --wave-fraction F    reconnect-storm: share of connections dropped per wave (default 0.25)
+  --wave-fraction F    reconnect-storm: share of connections dropped per wave, each with a command in flight (default 0.3)
   --tokens FILE        JSON [{"userId":"…","token":"…"}…] instead of dev tokens (at least --clients entries)
   --settle S           seconds allowed for the last pushes after the load (default 5)
   --command-timeout-ms MS   how long a command waits for its answer (default 10000)
@@ -104,10 +104,10 @@ export function parseLoadArgs(argv: readonly string[], cores = os.availableParal
         protocol: { type: 'string', default: 'msgpack' },
         workers: { type: 'string' },
         out: { type: 'string' },
-        'think-ms': { type: 'string', default: '1000' },
+        'think-ms': { type: 'string', default: '2000' },
         'challenge-size': { type: 'string' },
         'wave-every': { type: 'string' },
-        'wave-fraction': { type: 'string', default: '0.25' },
+        'wave-fraction': { type: 'string', default: '0.3' },
         tokens: { type: 'string' },
         settle: { type: 'string', default: '5' },
         'command-timeout-ms': { type: 'string', default: '10000' },

@@ -6,7 +6,12 @@ import { Latency } from '../bench/stats.js';
  * reports of all workers into a `Timeline`, whose seconds and totals feed the progress line, the
  * summary and the plot.
  */
-export const counterKinds = ['sent', 'acked', 'errors', 'pushes', 'rankingUpdates', 'connects', 'drops'] as const;
+/**
+ * `resent`: commands on the wire when their connection dropped, sent again (same id) on the next
+ * one and answered there; `resentApplied`: of those, the ones whose first attempt the server had
+ * already applied (answered `duplicate: true`): the command was applied once all the same.
+ */
+export const counterKinds = ['sent', 'acked', 'errors', 'pushes', 'rankingUpdates', 'connects', 'drops', 'resent', 'resentApplied'] as const;
 export type CounterKind = (typeof counterKinds)[number];
 
 /**
@@ -33,7 +38,7 @@ export function epochNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
-export const zeroCounts = (): Counts => ({ sent: 0, acked: 0, errors: 0, pushes: 0, rankingUpdates: 0, connects: 0, drops: 0 });
+export const zeroCounts = (): Counts => ({ sent: 0, acked: 0, errors: 0, pushes: 0, rankingUpdates: 0, connects: 0, drops: 0, resent: 0, resentApplied: 0 });
 
 interface OpenSecond {
   counts: Counts;

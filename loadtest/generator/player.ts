@@ -69,6 +69,12 @@ export class Player {
   private snaps = { user: 0, challenge: 0 };
   /** When the current connection was welcomed (epoch ms): what was sent before it crossed a reconnection. */
   private connectedAt = Infinity;
+  /** Welcomes so far: the connection a command went out on. */
+  private connection = 0;
+  /** Commands on the wire (sent on an open connection, not answered yet). */
+  private inFlight = 0;
+  /** A wave asked for a drop: cut the connection as soon as the next command is on the wire. */
+  private cutOnSend = false;
 
   constructor(
     readonly settings: PlayerSettings,
@@ -102,6 +108,7 @@ export class Player {
       commandTimeoutMs: this.settings.commandTimeoutMs,
       onStatus: (status) => {
         if (status === 'open') {
+          this.connection++;
           this.connectedAt = epochNow();
           this.context.metrics.count('connects');
         }
@@ -153,8 +160,22 @@ export class Player {
     const sentAt = epochNow();
     const id = commandId(this.settings.idPrefix, ++this.seq, sentAt);
     this.context.metrics.count('sent', 1, sentAt);
-    const result = await client.send({ id, to, type, payload } as CommandInput<T>);
+    // On the wire now if the connection is open (the SDK writes at once); else it waits for one.
+    const sentOn = client.status === 'open' ? this.connection : undefined;
+    const answer = client.send({ id, to, type, payload } as CommandInput<T>);
+    if (sentOn !== undefined) this.inFlight++;
+    if (this.cutOnSend && sentOn !== undefined) this.drop();
+    const result = await answer;
+    if (sentOn !== undefined) this.inFlight--;
     const answeredAt = epochNow();
+    // Answered on a later connection than it went out on: the drop caught it in flight and the
+    // SDK sent it again, with the same id, after the welcome.
+    const local = result.status === 'error' && (result.code === ErrorCode.COMMAND_TIMEOUT || result.code === ErrorCode.CONNECTION_CLOSED);
+    const resent = sentOn !== undefined && this.connection > sentOn && !local;
+    if (resent) {
+      this.context.metrics.count('resent', 1, answeredAt);
+      if (result.status === 'ok' && result.duplicate) this.context.metrics.count('resentApplied', 1, answeredAt);
+    }
     if (result.status === 'ok') {
       this.context.metrics.count('acked', 1, answeredAt);
       this.context.metrics.latency(this.across(sentAt) ? 'resumed' : 'ack', answeredAt - sentAt, answeredAt);
@@ -170,8 +191,20 @@ export class Player {
 
   /** Drops the connection without a close handshake, as a lost network would (the SDK sees 1006 and resumes). */
   drop(): boolean {
+    this.cutOnSend = false;
     if (this.client?.status !== 'open' || !this.socket) return false;
     this.socket.terminate();
+    return true;
+  }
+
+  /**
+   * Drops the connection while a command is in flight: at once if one is on the wire, else right
+   * after the next command goes out (the player's next turn). False if the connection is not open.
+   */
+  dropInFlight(): boolean {
+    if (this.client?.status !== 'open' || !this.socket) return false;
+    if (this.inFlight > 0) return this.drop();
+    this.cutOnSend = true;
     return true;
   }
 

@@ -177,8 +177,20 @@ export function summaryMarkdown(result: RunResult, context: { command: string; m
     '## Correctness',
     '',
     formatTable(
-      ['errors', 'missed', 'gaps', 'duplicated', 'resumed by snap', 'connects', 'drops'],
-      [[totals.errors, totals.missed, totals.gaps, totals.duplicated, totals.resnaps, timeline.totals.connects, timeline.totals.drops].map((n) => String(n))],
+      ['errors', 'missed', 'gaps', 'duplicated', 'resumed by snap', 'connects', 'drops', 'resent in flight', 'of which applied before'],
+      [
+        [
+          totals.errors,
+          totals.missed,
+          totals.gaps,
+          totals.duplicated,
+          totals.resnaps,
+          timeline.totals.connects,
+          timeline.totals.drops,
+          timeline.totals.resent,
+          timeline.totals.resentApplied,
+        ].map((n) => String(n)),
+      ],
     ),
   ];
   if (Object.keys(result.errors).length > 0) {

@@ -145,7 +145,11 @@ function thinkTime(meanMs: number): number {
   return Math.min(4 * meanMs, Math.max(meanMs / 10, draw));
 }
 
-/** Waves of dropped connections: every waveEveryMs, a share of the open ones lose their socket. */
+/**
+ * Waves of dropped connections: every waveEveryMs, a share of the open ones lose their socket
+ * while a command is in flight (at once if one is on the wire, else as their next one goes out),
+ * so that every drop has the SDK send a command again on the next connection.
+ */
 async function storm(players: Player[], plan: WorkerPlan): Promise<void> {
   for (let at = plan.zeroMs + plan.rampMs + plan.waveEveryMs; at < plan.loadEndMs - 250; at += plan.waveEveryMs) {
     await sleep(at - epochNow());
@@ -154,7 +158,7 @@ async function storm(players: Player[], plan: WorkerPlan): Promise<void> {
     for (let i = 0; i < count; i++) {
       const j = i + Math.floor(Math.random() * (open.length - i));
       [open[i], open[j]] = [open[j]!, open[i]!];
-      open[i]!.drop();
+      open[i]!.dropInFlight();
     }
   }
 }

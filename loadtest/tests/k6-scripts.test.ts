@@ -120,7 +120,7 @@ function shimmedCopy(): string {
 }
 
 interface Script {
-  options: { thresholds: Record<string, unknown>; stages: unknown[] };
+  options: { thresholds: Record<string, unknown>; scenarios: { players: { stages: unknown[] } } };
   setup?: () => unknown;
   default: (data: unknown) => void;
 }
@@ -142,7 +142,8 @@ function asVu<T>(vu: number, iter: number, fn: () => T): T {
 /** Runs a script as k6 would: setup once, then `iterations` iterations of each of `vus` VUs. */
 async function run(script: string, env: Record<string, string>, vus: number, iterations: number): Promise<Script> {
   const globals = globalThis as Record<string, unknown>;
-  globals.__ENV = { BASE_URL: 'http://127.0.0.1:8080', VUS: String(vus), ...env };
+  // The shim plays VUs one after another in virtual time: a long hold keeps every VU's leave time ahead.
+  globals.__ENV = { BASE_URL: 'http://127.0.0.1:8080', VUS: String(vus), HOLD: '10h', ...env };
   globals.open = (file: string) => readFileSync(file, 'utf8');
   const load = async () => (await import(pathToFileURL(path.join(shimmedCopy(), script)).href)) as Script;
   const setupCopy = await load();
@@ -191,7 +192,8 @@ describe('the k6 scripts, run on a k6 shim against an in-memory server', () => {
       'gamifier_events_missed',
     ]);
     expect(script.options.thresholds).toMatchObject({ gamifier_cmd_push_ms: ['p(99)<100'], gamifier_errors: ['rate<0.001'], gamifier_events_missed: ['count==0'] });
-    expect(script.options.stages).toHaveLength(3);
+    expect(script.options.scenarios.players.stages).toHaveLength(3);
+    expect(script.options.scenarios.players).toMatchObject({ executor: 'ramping-vus', gracefulRampDown: '30s', gracefulStop: '5s' });
   });
 
   it('challenge-rush: setup creates the challenge, everyone joins and watches it, every ranking update is timed', async () => {
@@ -213,6 +215,9 @@ describe('the k6 scripts, run on a k6 shim against an in-memory server', () => {
     const w = world();
     expect(w.sum('gamifier_resumed_subscriptions')).toBeGreaterThan(20);
     expect(w.values('gamifier_cmd_ack_ms', { resent: 'true' }).length, 'commands resent after a drop').toBeGreaterThan(0);
+    // Every cut caught a command in flight: each connection but a VU's first resent one.
+    expect(w.sum('gamifier_cmd_resent')).toBe(w.upgrades.length - 1 - 3);
+    expect(script.options.thresholds).toMatchObject({ gamifier_cmd_resent: ['count>0'] });
     expect(script.options.thresholds).toHaveProperty(['gamifier_cmd_push_ms{resent:false}']);
     expect(script.options.thresholds).not.toHaveProperty('gamifier_cmd_push_ms');
   });

@@ -27,6 +27,8 @@ export function mountAdmin(
     store: EventStore;
     projections: Projections;
     auth: Auth;
+    /** The actor types whose streams `…/state` can replay (`user`, `challenge`). */
+    actorTypes: readonly string[];
     /** Members, shard owners and epochs, actors and sessions per node, handoffs (docs/OPERATIONS.md). */
     cluster: () => Promise<Record<string, unknown>>;
   },
@@ -36,14 +38,24 @@ export function mountAdmin(
     return handler(request);
   };
 
+  // The three views of one stream answer alike: a malformed id is STREAM_ID_INVALID, a stream
+  // without events STREAM_NOT_FOUND (404) on each of them; `state` also needs an actor type to fold
+  // with (ACTOR_TYPE_UNKNOWN, checked first: no such stream can ever have a state).
+  const existing = async (streamId: string): Promise<number> => {
+    const current = await deps.store.streamVersion(streamId);
+    if (current === 0) throw new HttpError(ErrorCode.STREAM_NOT_FOUND, `${streamId} has no events`);
+    return current;
+  };
+
   router.get(
     '/v1/admin/streams/:type/:id/events',
     admin(async (request) => {
       const streamId = address(request);
       const fromVersion = queryInt(request, 'from', 1, 1, 2_147_483_647);
       const limit = queryInt(request, 'limit', 1_000, 1, 10_000);
+      const version = await existing(streamId);
       const events = await deps.store.readStream(streamId, { fromVersion, toVersion: fromVersion + limit - 1 });
-      return ok({ streamId, version: await deps.store.streamVersion(streamId), events });
+      return ok({ streamId, version, events });
     }),
   );
 
@@ -51,15 +63,12 @@ export function mountAdmin(
     '/v1/admin/streams/:type/:id/state',
     admin(async (request) => {
       const streamId = address(request);
-      const current = await deps.store.streamVersion(streamId);
-      if (current === 0) throw new HttpError(ErrorCode.STREAM_NOT_FOUND, `${streamId} has no events`);
-      const version = queryInt(request, 'version', current, 0, current);
-      let folded;
-      try {
-        folded = await deps.dispatcher.replay(streamId, version);
-      } catch (error) {
-        throw new HttpError(ErrorCode.ACTOR_TYPE_UNKNOWN, (error as Error).message);
+      if (!deps.actorTypes.includes(request.params.type!)) {
+        throw new HttpError(ErrorCode.ACTOR_TYPE_UNKNOWN, `no actor type answers to ${streamId} (actor types: ${deps.actorTypes.join(', ')})`);
       }
+      const current = await existing(streamId);
+      const version = queryInt(request, 'version', current, 0, current);
+      const folded = await deps.dispatcher.replay(streamId, version);
       return ok({ streamId, version: folded.version, lifecycle: folded.lifecycle ?? null, state: folded.state, currentVersion: current });
     }),
   );
@@ -68,9 +77,11 @@ export function mountAdmin(
     '/v1/admin/streams/:type/:id/snapshot',
     admin(async (request) => {
       const streamId = address(request);
+      const current = await existing(streamId);
       const snapshot = await deps.store.loadSnapshot(streamId);
-      if (!snapshot) throw new HttpError(ErrorCode.STREAM_NOT_FOUND, `${streamId} has no snapshot`);
-      return ok(snapshot);
+      // A stream with events and no snapshot yet (fewer than SNAPSHOT_EVERY events) is no error.
+      if (!snapshot) return ok({ streamId, snapshot: null, currentVersion: current });
+      return ok({ ...snapshot, currentVersion: current });
     }),
   );
 

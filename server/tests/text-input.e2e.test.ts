@@ -73,8 +73,9 @@ describe.skipIf(!available)('text a player sends (PostgreSQL)', () => {
     });
     expect(title).toMatchObject({ status: 400, body: { error: { code: 'COMMAND_INVALID' } } });
 
-    expect((await admin('/v1/admin/streams/user/eve/events')).body.events).toEqual([]);
-    expect((await admin('/v1/admin/streams/challenge/c-lone/events')).body.events).toEqual([]);
+    // Nothing was written: neither stream exists.
+    expect((await admin('/v1/admin/streams/user/eve/events')).body.error.code).toBe('STREAM_NOT_FOUND');
+    expect((await admin('/v1/admin/streams/challenge/c-lone/events')).body.error.code).toBe('STREAM_NOT_FOUND');
     const newcomer = await new HttpPlayer(running.url, 'newcomer').login();
     expect((await newcomer.command('user/newcomer', 'user.register', { displayName: 'Newcomer', timezone: 'UTC' })).status).toBe(200);
     const profile = await eventually(async () => {

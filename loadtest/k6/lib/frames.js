@@ -1,6 +1,8 @@
 // The frames the k6 scripts send, and the payloads of their commands (docs/PROTOCOL.md,
-// docs/API.md). Pure JavaScript without any import, so that loadtest/tests checks every builder
-// against the protocol's own schemas (protocol/frames.ts parseClientFrame).
+// docs/API.md). Plain JavaScript whose one import is the data it shares with the Node generator
+// (data.js), so that loadtest/tests checks every builder against the protocol's own schemas
+// (protocol/frames.ts parseClientFrame).
+import { FOODS, GOAL, MEAL_TYPES, TIMEZONES, WATER_ML } from './data.js';
 
 /** The JSON subprotocol: k6 speaks text frames. */
 export const SUBPROTOCOL = 'gamifier.v1.json';
@@ -30,20 +32,6 @@ export function encode(frame) {
   return JSON.stringify(frame);
 }
 
-const TIMEZONES = ['Europe/Paris', 'America/New_York', 'Asia/Tokyo', 'UTC', 'Australia/Sydney', 'America/Sao_Paulo'];
-const MEAL_TYPES = ['breakfast', 'lunch', 'dinner', 'snack'];
-const FOODS = [
-  { name: 'oats', quantity: 80, unit: 'g', calories: 300, proteinG: 11, carbsG: 54, fatG: 6 },
-  { name: 'greek yogurt', quantity: 170, unit: 'g', calories: 100, proteinG: 17, carbsG: 6, fatG: 1 },
-  { name: 'banana', quantity: 1, unit: 'piece', calories: 105, proteinG: 1, carbsG: 27, fatG: 0 },
-  { name: 'chicken breast', quantity: 150, unit: 'g', calories: 248, proteinG: 46, carbsG: 0, fatG: 5 },
-  { name: 'brown rice', quantity: 180, unit: 'g', calories: 216, proteinG: 5, carbsG: 45, fatG: 2 },
-  { name: 'lentil soup', quantity: 400, unit: 'g', calories: 450, proteinG: 28, carbsG: 60, fatG: 9 },
-  { name: 'salmon', quantity: 120, unit: 'g', calories: 250, proteinG: 25, carbsG: 0, fatG: 16 },
-  { name: 'mixed salad', quantity: 200, unit: 'g', calories: 90, proteinG: 3, carbsG: 12, fatG: 4 },
-  { name: 'almonds', quantity: 30, unit: 'g', calories: 170, proteinG: 6, carbsG: 6, fatG: 15 },
-];
-
 function pick(items, random) {
   return items[Math.floor(random() * items.length)];
 }
@@ -55,8 +43,14 @@ export function registration(index, random) {
 
 /** `goal.set`: a daily goal around 1,800–2,600 kcal. */
 export function goals(random) {
-  const calories = 1800 + Math.round(random() * 8) * 100;
-  return { calories: calories, proteinG: Math.round(calories / 20), carbsG: Math.round(calories / 8), fatG: Math.round(calories / 30), waterMl: 2000 };
+  const calories = GOAL.minCalories + Math.round(random() * GOAL.steps) * GOAL.step;
+  return {
+    calories: calories,
+    proteinG: Math.round(calories / GOAL.proteinPer),
+    carbsG: Math.round(calories / GOAL.carbsPer),
+    fatG: Math.round(calories / GOAL.fatPer),
+    waterMl: GOAL.waterMl,
+  };
 }
 
 /** `meal.log`: one to three foods, eaten now. */
@@ -69,7 +63,7 @@ export function meal(mealId, now, random) {
 
 /** `water.log`: a glass, 150–500 ml, drunk now. */
 export function water(now, random) {
-  return { ml: 150 + Math.round(random() * 35) * 10, drankAt: Math.floor(now) };
+  return { ml: WATER_ML.min + Math.round(random() * WATER_ML.steps) * WATER_ML.step, drankAt: Math.floor(now) };
 }
 
 /** `challenge.create`: a water-ml challenge (water logs move its ranking), open at once. */

@@ -2,10 +2,10 @@
 // human pace, resume after a drop), and the custom metrics every script reports.
 import ws from 'k6/ws';
 import http from 'k6/http';
-import { check, fail } from 'k6';
+import { check, fail, sleep } from 'k6';
 import { Counter, Rate, Trend } from 'k6/metrics';
 import { SharedArray } from 'k6/data';
-import { config, totalMs } from './options.js';
+import { config, FINISH_MS, totalMs } from './options.js';
 import { challenge, command, commandId, encode, goals, hello, meal, ping, registration, sentAtOf, subscribe, SUBPROTOCOL, water } from './frames.js';
 import { onAck, onEvent, onOwnEvent, onOwnSnap, onSnap, pushTimer, watched } from './versions.js';
 
@@ -24,7 +24,14 @@ export const metrics = {
   duplicated: new Counter('gamifier_events_duplicated'),
   pushes: new Counter('gamifier_pushes'),
   resumes: new Counter('gamifier_resumed_subscriptions'),
+  /** Resumes (`sub` with `fromVersion`) the server answered with a whole snap instead of the missed events. */
+  resumedBySnap: new Counter('gamifier_resumed_by_snap'),
+  /** Commands a drop caught unanswered, sent again with the same id on the next connection. */
+  resent: new Counter('gamifier_cmd_resent'),
 };
+
+/** How long a connection must have been welcomed before what was acknowledged earlier must have arrived on it (ms). */
+const RESUME_MS = 2000;
 
 const tokens = config.tokensFile
   ? new SharedArray('tokens', function () {
@@ -45,6 +52,10 @@ const vu = {
   /** The command the player waits for before its next move. */
   waiting: null,
   once: {},
+  /** Own-topic versions already counted as acknowledged but never delivered (counted once). */
+  missedUpTo: 0,
+  /** topic → true while a resume (`sub` with `fromVersion`) waits for its first answer. */
+  resuming: {},
 };
 
 /** True the first time a VU asks for `key` (register once, join once…). */
@@ -113,12 +124,26 @@ export function thinkTime() {
  * (resuming from the versions this VU applied before), sends again what a dropped connection left
  * unanswered, then `first` steps and a `turn()` every think time. At `lifetimeMs` it closes
  * gracefully, after the player's own pushes caught up; with `dropAtMs` it is cut then instead,
- * whatever is in flight (reconnect-storm).
+ * with a command in flight (reconnect-storm: the one on the wire, else the next turn sent at
+ * once). It never outlives `leaveAt` (epoch ms, leaveAtMs): the session that reaches it is the
+ * player's last, and ends gracefully, with its final checks, a few seconds before. Returns
+ * false when there is no time left for a session.
+ *
+ * "Acknowledged but never delivered" is checked on every connection: a graceful close waits for
+ * every acknowledged version of the player's own topic; a cut connection that was welcomed for
+ * RESUME_MS counts the versions acknowledged before it began that it never delivered.
  */
 export function session(plan) {
   const me = vu.player;
   const own = 'user/' + me.userId;
-  const endsAt = Date.now() + plan.lifetimeMs;
+  const startedAt = Date.now();
+  const lastEnd = plan.leaveAt - FINISH_MS;
+  if (lastEnd - startedAt < 1000) return false;
+  const last = startedAt + plan.lifetimeMs >= lastEnd;
+  const endsAt = last ? lastEnd : startedAt + plan.lifetimeMs;
+  const dropAtMs = last ? undefined : plan.dropAtMs;
+  const ackedBefore = vu.timer.ackedVersion;
+  let welcomedAt = 0;
   const queue = plan.first ? plan.first.slice() : [];
   // Thresholds need the counters to exist even when nothing goes wrong.
   metrics.missed.add(0);
@@ -134,6 +159,22 @@ export function session(plan) {
     function close() {
       closing = true;
       socket.close();
+    }
+
+    /** Counts, once, the own-topic versions up to `upTo` that an ack reported and no push delivered. */
+    function owed(upTo) {
+      const delivered = Math.max(lastOf(own) || 0, vu.missedUpTo);
+      if (upTo <= delivered) return;
+      metrics.missed.add(upTo - delivered, { topic: 'user' });
+      vu.missedUpTo = upTo;
+    }
+
+    /** The storm's cut: a command is in flight (the one on the wire, or the next turn, sent now). */
+    function cut() {
+      if (closing) return;
+      if (!vu.waiting) issue(queue.length > 0 ? queue.shift() : plan.turn());
+      if (welcomedAt > 0 && Date.now() - welcomedAt >= RESUME_MS) owed(ackedBefore);
+      close();
     }
 
     function issue(step) {
@@ -160,7 +201,7 @@ export function session(plan) {
       if (queue.length > 0) return issue(queue.shift());
       const pause = thinkTime();
       if (Date.now() + pause >= endsAt) {
-        if (plan.dropAtMs === undefined) finish();
+        if (dropAtMs === undefined) finish();
         return;
       }
       socket.setTimeout(function () {
@@ -184,7 +225,7 @@ export function session(plan) {
         const delivered = lastOf(own) || 0;
         const pending = Object.keys(vu.pending);
         if ((delivered >= vu.timer.ackedVersion && pending.length === 0) || Date.now() >= deadline) {
-          if (vu.timer.ackedVersion > delivered) metrics.missed.add(vu.timer.ackedVersion - delivered, { topic: 'user' });
+          owed(vu.timer.ackedVersion);
           for (const id of pending) {
             metrics.errors.add(true, { code: 'UNANSWERED' });
             delete vu.pending[id];
@@ -202,13 +243,16 @@ export function session(plan) {
       switch (frame.t) {
         case 'welcome': {
           welcomed = true;
+          welcomedAt = now;
           for (const topic of plan.topics) {
             const state = vu.topics[topic] || (vu.topics[topic] = watched());
             if (state.last !== undefined) metrics.resumes.add(1);
+            vu.resuming[topic] = state.last !== undefined;
             send(subscribe(topic, state.last));
           }
           for (const id of Object.keys(vu.pending)) {
             vu.pending[id].resent = true;
+            metrics.resent.add(1);
             transmit(id);
           }
           return next();
@@ -238,6 +282,8 @@ export function session(plan) {
         case 'snap': {
           const state = vu.topics[frame.topic];
           if (!state) return undefined;
+          if (vu.resuming[frame.topic]) metrics.resumedBySnap.add(1);
+          vu.resuming[frame.topic] = false;
           onSnap(state, frame.version);
           if (frame.topic === own) onOwnSnap(vu.timer, frame.version);
           return undefined;
@@ -245,6 +291,7 @@ export function session(plan) {
         case 'evt': {
           const state = vu.topics[frame.topic];
           if (!state) return undefined;
+          vu.resuming[frame.topic] = false;
           metrics.pushes.add(1);
           const outcome = onEvent(state, frame.version);
           const kind = frame.topic.split('/')[0];
@@ -292,20 +339,36 @@ export function session(plan) {
       metrics.errors.add(true, { code: 'NO_WELCOME' });
       close();
     }, 10000);
-    if (plan.dropAtMs !== undefined) socket.setTimeout(close, plan.dropAtMs);
+    if (dropAtMs !== undefined) socket.setTimeout(cut, dropAtMs);
     socket.setInterval(() => send(ping(++pings)), 25000);
-    // However the session goes, it ends: the graceful close waits at most a few seconds.
-    socket.setTimeout(close, plan.lifetimeMs + 15000);
+    // However the session goes, it ends: the graceful close waits at most a few seconds. One
+    // that had to be ended here lost its final checks: that is an error, not silence.
+    socket.setTimeout(function () {
+      if (closing) return;
+      metrics.errors.add(true, { code: 'SESSION_OVERRAN' });
+      console.warn(me.userId + ': the session did not end by itself; its final checks did not run');
+      close();
+    }, endsAt - startedAt + FINISH_MS);
   });
   const upgraded = check(res, { 'websocket upgraded (101)': (r) => r !== undefined && r !== null && r.status === 101 });
   if (!upgraded) metrics.errors.add(true, { code: 'UPGRADE_FAILED' });
+  return true;
 }
 
 /**
- * Creates `count` challenges for the run, as `host` (in `setup()`, before the players): a
- * water-ml challenge open at once and running past the end of the test. Returns their ids.
+ * What a VU does once its player has left (leaveAtMs) and k6 has not yet taken the VU away:
+ * nothing, in short iterations, so that the VU ends as soon as k6 asks.
  */
-export function createChallenges(host, runId, count, title) {
+export function idle() {
+  sleep(1);
+}
+
+/**
+ * Creates `count` challenges for the run, as `host` (in `setup()`, before the players), for
+ * `challengeSize` players each: a water-ml challenge open at once and running past the end of
+ * the test. Returns their ids.
+ */
+export function createChallenges(host, runId, count, title, challengeSize) {
   const ids = [];
   for (let k = 0; k < count; k++) ids.push('k6-' + runId + '-c' + k);
   let created = 0;
@@ -317,7 +380,7 @@ export function createChallenges(host, runId, count, title) {
       if (frame.t === 'welcome') {
         const startsAt = frame.serverTime;
         ids.forEach((id, k) => {
-          const size = Math.min(config.challengeSize, config.vus - k * config.challengeSize);
+          const size = Math.min(challengeSize, config.vus - k * challengeSize);
           const payload = challenge(title + ' #' + (k + 1), startsAt, startsAt + totalMs() + 600000, Math.max(2, size));
           socket.send(encode(command(commandId('k6.setup.' + runId, k + 1, Date.now()), 'challenge/' + id, 'challenge.create', payload)));
         });
