@@ -145,8 +145,10 @@ export type ParsedFrame<F> = { ok: true; value: F } | FrameError;
 
 const validators = <K extends string>(schemas: Record<K, TSchema>) =>
   new Map(Object.entries<TSchema>(schemas).map(([t, schema]) => [t, new Validator(schema, ErrorCode.FRAME_INVALID)]));
-const clientValidators = validators({ hello: HelloFrame, sub: SubFrame, unsub: UnsubFrame, ping: PingFrame });
-const serverValidators = validators({
+/** The schema of every client frame but `cmd` (validateClientCommand checks that one), by `t`. */
+export const clientFrameSchemas = { hello: HelloFrame, sub: SubFrame, unsub: UnsubFrame, ping: PingFrame } satisfies Record<Exclude<ClientFrameType, 'cmd'>, TSchema>;
+/** The schema of every server frame, by `t`: what the SDK checks and protocol/contracts/asyncapi.ts publishes. */
+export const serverFrameSchemas = {
   welcome: WelcomeFrame,
   ack: AckFrame,
   err: ErrFrame,
@@ -154,7 +156,9 @@ const serverValidators = validators({
   evt: EvtFrame,
   pong: PongFrame,
   bye: ByeFrame,
-});
+} satisfies Record<ServerFrameType, TSchema>;
+const clientValidators = validators(clientFrameSchemas);
+const serverValidators = validators(serverFrameSchemas);
 
 function frameType(decoded: unknown): string | FrameError {
   if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {

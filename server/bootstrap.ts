@@ -12,8 +12,9 @@ import { mountAdmin } from './http/admin.js';
 import { mountCommands } from './http/commands.js';
 import { mountDevToken } from './http/dev-token.js';
 import { mountHealth } from './http/health.js';
+import { mountContracts } from './http/openapi.js';
 import { mountReads } from './http/reads.js';
-import { Router } from './http/router.js';
+import { Router, type RouteInfo } from './http/router.js';
 import { listen, type Listening } from './listen.js';
 import type { Logger } from './log.js';
 import { ServerMetrics } from './metrics.js';
@@ -30,6 +31,8 @@ export interface RunningServer {
   readonly store: OpenStore;
   readonly runtime: ActorRuntime;
   readonly projections: Projections;
+  /** The HTTP routes it serves (their documents make GET /v1/openapi.json). */
+  routes(): RouteInfo[];
   /** Stops accepting, drains the actors, closes the store; resolves when everything is released. */
   stop(): Promise<void>;
 }
@@ -133,7 +136,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     database: () => store.health.state,
     draining: () => draining,
   });
-  router.get('/metrics', async () => ({ status: 200, body: await metrics.text(), contentType: metrics.registry.contentType }));
+  const metricsDoc = { summary: 'Prometheus metrics', auth: 'none', responses: { 200: { contentType: metrics.registry.contentType } }, errors: [] } as const;
+  router.get('/metrics', metricsDoc, async () => ({ status: 200, body: await metrics.text(), contentType: metrics.registry.contentType }));
   if (config.mode === 'development') mountDevToken(router, auth);
   mountCommands(router, { dispatcher, store: store.store, auth, budgets, clock });
   mountReads(router, { queries, auth });
@@ -148,6 +152,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     actorTypes: gameActorTypes.map((type) => type.name),
     cluster: () => clusterStatus(cluster, alone),
   });
+  mountContracts(router);
 
   const gatewayDeps: GatewayDeps = {
     dispatcher,
@@ -187,6 +192,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     store,
     runtime: liveRuntime,
     projections,
+    routes: () => router.routes(),
     async stop() {
       draining = true;
       // Clients get `bye` and close 1012 (reconnect elsewhere) once in-flight commands are answered;

@@ -1,10 +1,13 @@
+import { Type } from '@sinclair/typebox';
 import type { DeadLetterAdmin, Dispatcher } from '../../actors/runtime/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { isStreamId, type EventStore, type Projections } from '../../store/index.js';
 import type { Auth } from '../auth.js';
-import { outcomeReply } from './commands.js';
-import { queryInt } from './reads.js';
-import { HttpError, ok, type Request, type Router } from './router.js';
+import { CommandApplied } from '../../protocol/contracts/http.js';
+import * as Body from './admin-bodies.js';
+import { commandErrors, outcomeReply } from './commands.js';
+import { optional, QueryInt, queryInt } from './reads.js';
+import { HttpError, ok, type Reply, type Request, type RouteDoc, type Router } from './router.js';
 
 function address(request: Request): string {
   const streamId = `${request.params.type}/${request.params.id}`;
@@ -17,6 +20,22 @@ function parkedId(request: Request): number {
   if (!Number.isSafeInteger(id) || id < 1) throw new HttpError(ErrorCode.QUERY_INVALID, 'parked event ids are whole numbers');
   return id;
 }
+
+const FromVersion = QueryInt(1, 1, 2_147_483_647);
+const EventsLimit = QueryInt(1_000, 1, 10_000);
+const ListLimit = QueryInt(100, 1, 1_000);
+const After = QueryInt(0, 0, Number.MAX_SAFE_INTEGER);
+const Generation = QueryInt(1, 1, 2_147_483_647);
+
+/** An operator endpoint's document: the admin token, these answers and codes. */
+const operator = (summary: string, responses: RouteDoc['responses'], errors: ErrorCode[], query?: RouteDoc['query']): RouteDoc => ({
+  summary,
+  auth: 'admin',
+  responses,
+  errors,
+  ...(query ? { query } : {}),
+});
+const streamErrors = [ErrorCode.STREAM_ID_INVALID, ErrorCode.QUERY_INVALID, ErrorCode.STREAM_NOT_FOUND];
 
 /** Operator endpoints, all behind the admin token: streams, replay, snapshots, dead letters, projections, cluster. */
 export function mountAdmin(
@@ -33,7 +52,7 @@ export function mountAdmin(
     cluster: () => Promise<Record<string, unknown>>;
   },
 ): void {
-  const admin = (handler: (request: Request) => Promise<ReturnType<typeof ok>>) => (request: Request) => {
+  const admin = (handler: (request: Request) => Promise<Reply>) => (request: Request) => {
     deps.auth.requireAdmin(request.headers.authorization);
     return handler(request);
   };
@@ -49,10 +68,11 @@ export function mountAdmin(
 
   router.get(
     '/v1/admin/streams/:type/:id/events',
+    operator("A stream's events from a version, and its current version", { 200: Body.StreamEvents }, streamErrors, optional({ from: FromVersion, limit: EventsLimit })),
     admin(async (request) => {
       const streamId = address(request);
-      const fromVersion = queryInt(request, 'from', 1, 1, 2_147_483_647);
-      const limit = queryInt(request, 'limit', 1_000, 1, 10_000);
+      const fromVersion = queryInt(request, 'from', FromVersion);
+      const limit = queryInt(request, 'limit', EventsLimit);
       const version = await existing(streamId);
       const events = await deps.store.readStream(streamId, { fromVersion, toVersion: fromVersion + limit - 1 });
       return ok({ streamId, version, events });
@@ -61,13 +81,16 @@ export function mountAdmin(
 
   router.get(
     '/v1/admin/streams/:type/:id/state',
+    operator("The actor's state replayed up to a version (default: all)", { 200: Body.StreamState }, [...streamErrors, ErrorCode.ACTOR_TYPE_UNKNOWN], optional({
+      version: Type.Integer({ minimum: 0, description: 'default: the current version' }),
+    })),
     admin(async (request) => {
       const streamId = address(request);
       if (!deps.actorTypes.includes(request.params.type!)) {
         throw new HttpError(ErrorCode.ACTOR_TYPE_UNKNOWN, `no actor type answers to ${streamId} (actor types: ${deps.actorTypes.join(', ')})`);
       }
       const current = await existing(streamId);
-      const version = queryInt(request, 'version', current, 0, current);
+      const version = queryInt(request, 'version', QueryInt(current, 0, current));
       const folded = await deps.dispatcher.replay(streamId, version);
       return ok({ streamId, version: folded.version, lifecycle: folded.lifecycle ?? null, state: folded.state, currentVersion: current });
     }),
@@ -75,6 +98,7 @@ export function mountAdmin(
 
   router.get(
     '/v1/admin/streams/:type/:id/snapshot',
+    operator('The latest snapshot and the version it covers (snapshot: null while the stream has none yet), with the current version', { 200: Body.StreamSnapshot }, [ErrorCode.STREAM_ID_INVALID, ErrorCode.STREAM_NOT_FOUND]),
     admin(async (request) => {
       const streamId = address(request);
       const current = await existing(streamId);
@@ -87,12 +111,13 @@ export function mountAdmin(
 
   router.get(
     '/v1/admin/dead-letters',
+    operator('Commands that crashed their actor on every attempt', { 200: Body.DeadLetters }, [ErrorCode.QUERY_INVALID], optional({ actor: Type.String(), limit: ListLimit, after: After })),
     admin(async (request) => {
       const actor = request.query.get('actor') ?? undefined;
       const letters = await deps.deadLetters.list({
         ...(actor ? { actor } : {}),
-        limit: queryInt(request, 'limit', 100, 1, 1_000),
-        afterId: queryInt(request, 'after', 0, 0, Number.MAX_SAFE_INTEGER),
+        limit: queryInt(request, 'limit', ListLimit),
+        afterId: queryInt(request, 'after', After),
       });
       return ok({ deadLetters: letters });
     }),
@@ -100,6 +125,7 @@ export function mountAdmin(
 
   router.post(
     '/v1/admin/dead-letters/:id/retry',
+    operator('Send a dead letter again (same id); answers like POST /v1/commands', { 200: CommandApplied }, [ErrorCode.QUERY_INVALID, ErrorCode.DEAD_LETTER_NOT_FOUND, ...commandErrors]),
     admin(async (request) => {
       const id = Number(request.params.id);
       if (!Number.isInteger(id)) throw new HttpError(ErrorCode.QUERY_INVALID, 'dead letter ids are whole numbers');
@@ -111,6 +137,7 @@ export function mountAdmin(
 
   router.delete(
     '/v1/admin/dead-letters/:id',
+    operator('Discard a dead letter', { 200: Body.DeadLetterDiscarded }, [ErrorCode.DEAD_LETTER_NOT_FOUND]),
     admin(async (request) => {
       const id = Number(request.params.id);
       if (!Number.isInteger(id) || !(await deps.deadLetters.discard(id))) {
@@ -122,6 +149,7 @@ export function mountAdmin(
 
   router.get(
     '/v1/admin/projections',
+    operator('Every projection: state, generation, checkpoint, lag, rebuild, parked events', { 200: Body.ProjectionStatuses }, []),
     admin(async () => {
       const statuses = await deps.projections.status();
       const projections = statuses.map((status) => ({ ...status, parked: { ...status.parked, list: `/v1/admin/projections/${status.name}/parked` } }));
@@ -131,14 +159,20 @@ export function mountAdmin(
 
   router.get(
     '/v1/admin/projections/:name/parked',
+    operator('The events a projection parked, in log order', { 200: Body.ParkedEvents }, [ErrorCode.QUERY_INVALID, ErrorCode.PROJECTION_NOT_FOUND], optional({
+      status: Type.Union([Type.Literal('parked'), Type.Literal('skipped')], { default: 'parked' }),
+      generation: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'default: the served generation' }),
+      limit: ListLimit,
+      after: After,
+    })),
     admin(async (request) => {
       const status = request.query.get('status') ?? 'parked';
       if (status !== 'parked' && status !== 'skipped') throw new HttpError(ErrorCode.QUERY_INVALID, 'status is parked or skipped');
-      const generation = request.query.has('generation') ? queryInt(request, 'generation', 1, 1, 2_147_483_647) : undefined;
+      const generation = request.query.has('generation') ? queryInt(request, 'generation', Generation) : undefined;
       const parked = await deps.projections.parked(request.params.name!, {
         status,
-        limit: queryInt(request, 'limit', 100, 1, 1_000),
-        afterId: queryInt(request, 'after', 0, 0, Number.MAX_SAFE_INTEGER),
+        limit: queryInt(request, 'limit', ListLimit),
+        afterId: queryInt(request, 'after', After),
         ...(generation === undefined ? {} : { generation }),
       });
       return ok({ parked });
@@ -147,6 +181,7 @@ export function mountAdmin(
 
   router.post(
     '/v1/admin/projections/:name/parked/:id/retry',
+    operator('Apply a parked event again, on its own', { 200: Body.ParkedRetried }, [ErrorCode.QUERY_INVALID, ErrorCode.PROJECTION_NOT_FOUND, ErrorCode.PARKED_EVENT_NOT_FOUND, ErrorCode.PARKED_EVENT_STILL_FAILS]),
     admin(async (request) => {
       const id = parkedId(request);
       const outcome = await deps.projections.retryParked(request.params.name!, id);
@@ -159,11 +194,13 @@ export function mountAdmin(
 
   router.post(
     '/v1/admin/projections/:name/parked/:id/skip',
+    operator('Discard a parked event for good (it stays on record as skipped)', { 200: Body.ParkedSkipped }, [ErrorCode.QUERY_INVALID, ErrorCode.PROJECTION_NOT_FOUND, ErrorCode.PARKED_EVENT_NOT_FOUND]),
     admin(async (request) => ok({ skipped: await deps.projections.skipParked(request.params.name!, parkedId(request)) })),
   );
 
   router.post(
     '/v1/admin/projections/:name/rebuild',
+    operator('Rebuild a read model into a new generation while the current one serves', { 202: Body.RebuildStarted }, [ErrorCode.PROJECTION_NOT_FOUND]),
     admin(async (request) => {
       // An unknown name throws PROJECTION_NOT_FOUND. The rebuild runs on after the answer; its
       // progress and any failure show in GET /v1/admin/projections.
@@ -175,6 +212,7 @@ export function mountAdmin(
 
   router.get(
     '/v1/admin/cluster',
+    operator('Members, shard owners and epochs, actors and sessions per node, handoffs', { 200: Body.ClusterStatus }, []),
     admin(async () => ok(await deps.cluster())),
   );
 }

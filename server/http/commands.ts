@@ -1,4 +1,6 @@
+import { Type } from '@sinclair/typebox';
 import { appliedVersion, type Dispatcher, type Outcome } from '../../actors/runtime/index.js';
+import { CommandApplied, CommandBody, CommandStatus } from '../../protocol/contracts/http.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { checkCommandTarget, mayCommand } from '../../protocol/frames.js';
 import { isText } from '../../protocol/text.js';
@@ -7,13 +9,13 @@ import type { EventStore } from '../../store/index.js';
 import type { Clock } from '../../actors/runtime/index.js';
 import type { Auth } from '../auth.js';
 import type { RateBudgets } from '../gateway/index.js';
-import { errorBody, HttpError, ok, type Reply, type Router } from './router.js';
+import { answer, errorBody, HttpError, type Reply, type Router } from './router.js';
 
 /** The answer to a command, as HTTP (and later the WebSocket) reports it. */
 export function outcomeReply(id: string, outcome: Outcome): Reply {
   switch (outcome.status) {
     case 'ok':
-      return ok({
+      return answer(CommandApplied, {
         id,
         status: 'ok',
         version: outcome.version,
@@ -36,6 +38,23 @@ function rateLimited(budgets: RateBudgets, userId: string, now: number): Reply {
   };
 }
 
+/** What sending a command may answer besides its guard's codes (docs/API.md). */
+export const commandErrors = [
+  ErrorCode.COMMAND_ID_REUSED,
+  ErrorCode.CMD_REJECTED,
+  ErrorCode.ACTOR_CRASHED,
+  ErrorCode.ACTOR_CRASHED_NOT_KEPT,
+  ErrorCode.EVENT_NOT_SERIALIZABLE,
+  ErrorCode.ACTOR_UNAVAILABLE,
+  ErrorCode.STREAM_VERSION_CONFLICT,
+  ErrorCode.STORE_UNAVAILABLE,
+  ErrorCode.RUNTIME_STOPPED,
+  ErrorCode.SHARD_UNAVAILABLE,
+] as const;
+
+const ActorAddress = Type.String({ pattern: '^(user|challenge)/[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$', description: 'the actor the command went to, e.g. user/u42' });
+const actorAddress = new RegExp(ActorAddress.pattern!);
+
 /**
  * `POST /v1/commands` — a client command, validated, authorised (a player commands only their
  * own `user/<id>`; challenges check the player themselves) and sent to its actor. It draws from
@@ -44,7 +63,14 @@ function rateLimited(budgets: RateBudgets, userId: string, now: number): Reply {
  * `GET /v1/commands/:id?to=…` — what became of a command: applied (with its version) or unknown.
  */
 export function mountCommands(router: Router, deps: { dispatcher: Pick<Dispatcher, 'send'>; store: Pick<EventStore, 'commandEvents'>; auth: Auth; budgets: RateBudgets; clock: Pick<Clock, 'now'> }): void {
-  router.post('/v1/commands', async (request) => {
+  const sendDoc = {
+    summary: 'Send a command to an actor',
+    auth: 'player',
+    body: CommandBody,
+    responses: { 200: CommandApplied },
+    errors: [ErrorCode.RATE_LIMITED, ErrorCode.COMMAND_INVALID, ErrorCode.COMMAND_UNKNOWN, ErrorCode.AUTH_FORBIDDEN, ...commandErrors],
+  } as const;
+  router.post('/v1/commands', sendDoc, async (request) => {
     const principal = await deps.auth.verify(request.headers.authorization);
     const now = deps.clock.now();
     if (!deps.budgets.take(principal.userId, now)) return rateLimited(deps.budgets, principal.userId, now);
@@ -64,10 +90,17 @@ export function mountCommands(router: Router, deps: { dispatcher: Pick<Dispatche
     return outcomeReply(command.id, outcome);
   });
 
-  router.get('/v1/commands/:id', async (request) => {
+  const statusDoc = {
+    summary: 'What became of one of your commands',
+    auth: 'player',
+    query: Type.Object({ to: ActorAddress }),
+    responses: { 200: CommandStatus },
+    errors: [ErrorCode.QUERY_INVALID, ErrorCode.AUTH_FORBIDDEN, ErrorCode.COMMAND_NOT_FOUND],
+  } as const;
+  router.get('/v1/commands/:id', statusDoc, async (request) => {
     const principal = await deps.auth.verify(request.headers.authorization);
     const to = request.query.get('to');
-    if (!to || !/^(user|challenge)\/[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/.test(to)) {
+    if (!to || !actorAddress.test(to)) {
       throw new HttpError(ErrorCode.QUERY_INVALID, 'add ?to=<actor address> (e.g. user/u42)');
     }
     const id = request.params.id!;
@@ -77,6 +110,6 @@ export function mountCommands(router: Router, deps: { dispatcher: Pick<Dispatche
     // Command ids are the sender's own: this finds the asking player's command of that id.
     const version = await appliedVersion(deps.store, to, { id, meta: { origin: 'client', userId: principal.userId } });
     if (version === undefined) throw new HttpError(ErrorCode.COMMAND_NOT_FOUND, `no command ${request.params.id} was applied to ${to}`);
-    return ok({ id: request.params.id, to, status: 'ok', version });
+    return answer(CommandStatus, { id, to, status: 'ok', version });
   });
 }

@@ -1,3 +1,4 @@
+import { Health, NotReady, Ready } from '../../protocol/contracts/http.js';
 import type { DatabaseState } from '../../store/index.js';
 import { ok, type Router } from './router.js';
 
@@ -16,8 +17,8 @@ export interface HealthSources {
  * reason code only; the database's own error goes to the log (by the probe, on each change).
  */
 export function mountHealth(router: Router, sources: HealthSources): void {
-  router.get('/healthz', () => ok({ status: 'ok', ...sources.describe() }));
-  router.get('/readyz', () => {
+  router.get('/healthz', { summary: 'The process is alive', auth: 'none', responses: { 200: Health }, errors: [] }, () => ok({ status: 'ok', ...sources.describe() }));
+  router.get('/readyz', { summary: 'The node can serve traffic now', auth: 'none', responses: { 200: Ready, 503: NotReady }, errors: [] }, () => {
     if (sources.draining()) return ok({ status: 'draining' }, 503);
     const database = sources.database();
     if (database.up) return ok({ status: 'ready' });

@@ -1,3 +1,4 @@
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { ErrorCode, errorCatalog, GamifierError, type ErrorCode as Code } from '../../protocol/errors.js';
 import type { Logger } from '../log.js';
 
@@ -36,14 +37,45 @@ export class HttpError extends GamifierError {
 
 export const ok = (body: unknown, status = 200): Reply => ({ status, body });
 
+/** `ok`, with a body the compiler checks against the schema the route documents (RouteDoc.responses). */
+export const answer = <S extends TSchema>(_schema: S, body: Static<S>, status = 200): Reply => ok(body, status);
+
 export function errorBody(code: Code, message: string, extra: Record<string, unknown> = {}): Reply {
   return { status: errorCatalog[code].status, body: { error: { code, message, ...extra } } };
 }
 
 type Method = 'get' | 'post' | 'delete';
 
-interface Route {
+/**
+ * What a route answers, for the API document (server/http/openapi.ts): mounting a route takes
+ * one, so every route is documented. The codes a route's guard adds (auth, body) are added there.
+ *
+ * @example
+ * router.get('/v1/players/:id', { summary: "A player's profile", auth: 'player', responses: { 200: PlayerProfile }, errors: ['PLAYER_NOT_FOUND'] }, handler);
+ */
+export interface RouteDoc {
+  summary: string;
+  /** Who may call it: anyone, a player's token, or the admin token. */
+  auth: 'none' | 'player' | 'admin';
+  /** The query parameters it reads: an object of their schemas (bounds, default; `required` names those it needs). */
+  query?: TObject;
+  /** The JSON body it takes. */
+  body?: TSchema;
+  /** Its answers by status: a JSON body's schema, or another content type (`/metrics`). */
+  responses: Record<number, TSchema | { contentType: string }>;
+  /** The catalog codes it answers with, besides its guard's. */
+  errors: readonly Code[];
+}
+
+/** A mounted route as the API document sees it. */
+export interface RouteInfo {
   method: Method;
+  /** `/v1/players/:id` */
+  pattern: string;
+  doc: RouteDoc;
+}
+
+interface Route extends RouteInfo {
   handler: Handler;
   body: boolean;
   /** The path's parameters when it matches the pattern, else undefined. */
@@ -80,22 +112,27 @@ function compile(pattern: string): Route['match'] {
  * the uWS build we depend on (@rjweb/uws) never matches `:param` patterns.
  */
 export class Router {
-  private readonly routes: Route[] = [];
+  private readonly mounted: Route[] = [];
 
-  get(pattern: string, handler: Handler): this {
-    return this.add('get', pattern, handler, false);
+  get(pattern: string, doc: RouteDoc, handler: Handler): this {
+    return this.add('get', pattern, doc, handler, false);
   }
-  post(pattern: string, handler: Handler): this {
-    return this.add('post', pattern, handler, true);
+  post(pattern: string, doc: RouteDoc, handler: Handler): this {
+    return this.add('post', pattern, doc, handler, true);
   }
-  delete(pattern: string, handler: Handler): this {
-    return this.add('delete', pattern, handler, false);
+  delete(pattern: string, doc: RouteDoc, handler: Handler): this {
+    return this.add('delete', pattern, doc, handler, false);
+  }
+
+  /** Every route mounted so far, in mounting order. */
+  routes(): RouteInfo[] {
+    return this.mounted.map(({ method, pattern, doc }) => ({ method, pattern, doc }));
   }
 
   /** The route for a method and path, with the path's parameters. */
   find(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
     const wanted = method.toLowerCase();
-    for (const route of this.routes) {
+    for (const route of this.mounted) {
       if (route.method !== wanted) continue;
       const params = route.match(path);
       if (params) return { route, params };
@@ -123,8 +160,8 @@ export class Router {
     }
   }
 
-  private add(method: Method, pattern: string, handler: Handler, body: boolean): this {
-    this.routes.push({ method, handler, body, match: compile(pattern) });
+  private add(method: Method, pattern: string, doc: RouteDoc, handler: Handler, body: boolean): this {
+    this.mounted.push({ method, pattern, doc, handler, body, match: compile(pattern) });
     return this;
   }
 }
