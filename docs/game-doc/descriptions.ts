@@ -1,0 +1,123 @@
+import type { ChallengeEventType } from '../../actors/challenge/index.js';
+import type { UserEventType } from '../../actors/user/index.js';
+import type { ClientCommandType } from '../../protocol/commands.js';
+
+/** What each client command does, one line each (docs/GAME.md, "Commands"). */
+export const commandSummaries: Record<ClientCommandType, string> = {
+  'user.register': 'Registers the player (once). The display name is trimmed; the timezone is stored in its canonical spelling.',
+  'profile.update': 'Changes any of the three fields. Only the fields that change are in the event; a change to nothing is accepted with no event.',
+  'goal.set': "Sets the player's daily goal (replacing the last one). It counts from the next change of a day's totals.",
+  'meal.log': "Logs a meal on the local day of `eatenAt` in the player's timezone; see Points for what it earns.",
+  'meal.delete': "Deletes a meal of the last retained days: the day's totals go down; points, streak and the day's rewarded-meal count stay.",
+  'water.log': "Logs water on the local day of `drankAt`.",
+  'friend.request': 'Asks another player to be friends. If they asked this player already, they become friends at once. A request to an id that is not a registered player stays pending.',
+  'friend.accept': 'Accepts a pending request from `userId`: both become friends.',
+  'friend.decline': 'Declines a pending request from `userId`.',
+  'friend.remove': 'Ends a friendship, on both sides.',
+  'challenge.create': 'Creates the challenge named in `to` (`challenge/<new id>`), created by the player, who does not join by it. `challengeId` may be left out (it is taken from `to`).',
+  'challenge.join': 'Joins the challenge: the player\'s events from now on advance it (see Challenges).',
+  'challenge.leave': 'Leaves the challenge; the score goes with the player, and joining again starts from 0.',
+  'challenge.cancel': 'Cancels the challenge (the creator only, before it starts).',
+};
+
+/** When each of the player's events happens (docs/GAME.md, "Events"). */
+export const userEventNotes: Record<UserEventType, string> = {
+  'user.registered': '`user.register`',
+  'user.profile.updated': '`profile.update`; only the fields that changed',
+  'nutrition.goal.set': '`goal.set`',
+  'nutrition.meal.logged': '`meal.log`; `day` is the local day, `totals` the sum of the foods, `rewarded` whether it earned meal points',
+  'nutrition.meal.deleted': "`meal.delete`; `totals` are the deleted meal's",
+  'nutrition.water.logged': '`water.log`; `dayTotalMl` is the day\'s water after it, `goalReached` whether this log first reached the water goal',
+  'nutrition.goal.met': "a day's totals first meet the goal (after a meal logged or deleted); `daysInARow` is the run of met days it belongs to",
+  'points.earned': 'every credit of points: `reason` is `meal`, `water-goal`, `goal-met`, `streak-milestone`, `achievement`, or another actor\'s (`challenge-reward`); points total the sum of these',
+  'user.level.up': 'one per level crossed, in order, right after the `points.earned` that crossed it',
+  'user.streak.extended': 'the first meal on a local day after the streak\'s last day; `days` is the new length',
+  'user.streak.broken': 'before `user.streak.extended {days: 1}` when the new meal\'s day is not the next day; `days` is the length that ended',
+  'user.streak.milestone': 'a streak reaches a milestone length (then its `points.earned`)',
+  'achievement.unlocked': 'an achievement, once per player; a `points.earned` (`achievement`) with its points follows',
+  'social.friend.request.sent': '`friend.request` (to a player who had not asked)',
+  'social.friend.request.received': 'another player asked this one',
+  'social.friend.request.declined': 'a pending request was declined: by this player (`incoming`) or by the other (`outgoing`)',
+  'social.friend.added': 'a friendship began (on each side)',
+  'social.friend.removed': 'a friendship ended (on each side)',
+  'user.challenge.tracked': 'the player joined a challenge: their events now advance it',
+  'user.challenge.untracked': 'the player left it, or it finished or was cancelled',
+};
+
+/** When each of a challenge's events happens. */
+export const challengeEventNotes: Record<ChallengeEventType, string> = {
+  'challenge.created': '`challenge.create`; the data is the definition (`opensAt`: when it becomes joinable)',
+  'challenge.opened': 'it becomes joinable (see Lifecycle)',
+  'challenge.started': 'at `startsAt`',
+  'challenge.participant.joined': '`challenge.join`',
+  'challenge.participant.left': '`challenge.leave`',
+  'challenge.progress.recorded': "a participant's event advanced their score: `delta` is what counted (a target caps it), `score` the new score, `at` when the player's event happened",
+  'challenge.finished': 'the end: the final ranking',
+  'challenge.cancelled': '`challenge.cancel`; `by` is the creator',
+  'challenge.reward.granted': 'after `challenge.finished`, one per rewarded rank; `achievementId` for the first',
+};
+
+/** What each field of a topic's snap holds, by topic kind and the field's path. */
+export const viewFieldNotes: Record<'user' | 'challenge' | 'leaderboard' | 'feed', Record<string, string>> = {
+  user: {
+    userId: 'the player',
+    registered: 'false until `user.register`: the rest then holds defaults',
+    displayName: 'trimmed display name',
+    avatar: 'as last set; null if never set',
+    timezone: 'canonical IANA name; `UTC` until registered',
+    goal: 'the daily goal (NutritionGoal), null if none set',
+    points: 'total points',
+    level: 'current level',
+    nextLevelAt: 'points at which the next level is reached',
+    streak: 'the meal streak',
+    'streak.days': "its length; 0 if `lastDay` is before yesterday (the player's local day): such a streak is over",
+    'streak.lastDay': 'last local day with a meal in it, `YYYY-MM-DD`',
+    today: "totals of the player's local day at the time of the snap",
+    'today.day': "`YYYY-MM-DD` in the player's timezone",
+    'today.calories': "sum of the day's meals (less deleted ones)",
+    'today.proteinG': 'likewise',
+    'today.carbsG': 'likewise',
+    'today.fatG': 'likewise',
+    'today.waterMl': 'water logged that day',
+    'today.meals': 'meals logged that day, less deleted ones',
+    'today.goalMet': '`nutrition.goal.met` happened that day',
+    'today.waterGoalReached': 'the water goal was reached that day',
+    achievements: 'unlocked achievement ids, in unlock order',
+    friends: 'number of friends',
+    friendRequestsReceived: 'ids of players whose requests await an answer',
+    challenges: 'challenges the player takes part in and that have not ended',
+    'challenges[].challengeId': 'the challenge',
+    'challenges[].kind': 'what it counts',
+    'challenges[].startsAt': 'epoch ms',
+    'challenges[].endsAt': 'epoch ms',
+  },
+  challenge: {
+    challengeId: 'the challenge',
+    lifecycle: '`uncreated`, `scheduled`, `open`, `running`, `finished` or `cancelled`',
+    definition: 'the `challenge.created` data (ChallengeDefinition); null while uncreated',
+    participantCount: 'participants now',
+    ranking: 'the live ranking (RankingEntry), best first; the final one once finished',
+    rewards: 'rewards granted at the end (empty before)',
+    'rewards[].userId': 'the rewarded player',
+    'rewards[].rank': '1, 2 or 3',
+    'rewards[].points': 'points awarded',
+    'rewards[].achievementId': '`challenge-winner`, for the first',
+    cancelledBy: 'the creator, once cancelled; else null',
+  },
+  leaderboard: {
+    rank: 'competition rank by points ("1224": equal points share a rank)',
+    userId: 'the player',
+    displayName: "the player's display name",
+    points: 'total points',
+    level: 'level',
+  },
+  feed: {
+    id: 'the item (the id of the event it reports)',
+    userId: 'the friend who did it',
+    kind: 'what it reports (see the feed kinds below)',
+    data: 'depends on `kind`',
+    at: 'when, an ISO 8601 time',
+    displayName: "the friend's display name",
+    avatar: "the friend's avatar, or null",
+  },
+};
