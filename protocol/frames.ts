@@ -3,6 +3,7 @@ import { commandTarget } from './commands.js';
 import { ErrorCode } from './errors.js';
 import type { CloseCode } from './close-codes.js';
 import { isText, Text } from './text.js';
+import { JsonPatch } from './topic-schemas.js';
 import { MAX_TOPIC_LENGTH, parseTopic } from './topics.js';
 import { validateClientCommand, Validator, type Checked, type ValidCommand } from './validate.js';
 
@@ -114,6 +115,11 @@ export const EvtFrame = Type.Object({
   /** The topic's version after this event: always the previous one plus 1. */
   version: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
   event: TopicEvent,
+  /**
+   * `user/` and `challenge/` topics: the RFC 6902 JSON Patch that turns the topic's state at
+   * `version - 1` into its state at `version` (protocol/topic-schemas.ts).
+   */
+  patch: Type.Optional(JsonPatch),
 });
 export const PongFrame = Type.Object({ t: Type.Literal('pong'), n: Type.Optional(Count), serverTime: Count });
 export const ByeFrame = Type.Object({

@@ -38,4 +38,28 @@ export { Subprotocol, WEBSOCKET_PATH, negotiateSubprotocol, createCodec, msgpack
 export type { Codec, CodecLimits } from './codecs.js';
 export { TopicKind, parseTopic, canWatch, authorizeTopic, topicStream, MAX_TOPIC_LENGTH } from './topics.js';
 export type { Topic } from './topics.js';
+export {
+  JsonPatch,
+  JsonPatchOperation,
+  UserTopicState,
+  ChallengeTopicState,
+  RankingEntry,
+  LeaderboardRow,
+  LeaderboardTopicState,
+  FeedRow,
+  FeedTopicState,
+  RowsDiff,
+  LeaderboardDiff,
+  FeedDiff,
+  UserSnap,
+  UserPush,
+  ChallengeSnap,
+  ChallengePush,
+  LeaderboardSnap,
+  LeaderboardPush,
+  FeedSnap,
+  FeedPush,
+  topicSchemas,
+} from './topic-schemas.js';
+export type { RowsDiffData } from './topic-schemas.js';
 // The client SDK has its own public face: protocol/client/index.ts.

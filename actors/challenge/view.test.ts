@@ -16,7 +16,7 @@ describe('the challenge/ view', () => {
     };
     const running: Folded<ChallengeState> = { state, lifecycle: 'running', version: 9 };
     const view = challengeView('c7', running);
-    expect(view).toMatchObject({ challengeId: 'c7', lifecycle: 'running', participantCount: 2 });
+    expect(view).toMatchObject({ challengeId: 'c7', state: 'running', participantCount: 2 });
     expect(view.ranking.map((entry) => [entry.rank, entry.userId])).toEqual([
       [1, 'bob'],
       [2, 'ada'],

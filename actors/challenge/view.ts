@@ -13,7 +13,8 @@ export function challengeView(challengeId: string, folded: Folded<ChallengeState
   const { state } = folded;
   return {
     challengeId,
-    lifecycle: folded.lifecycle ?? 'uncreated',
+    // `state`, as the HTTP API (GET /v1/challenges/:id) names the lifecycle.
+    state: folded.lifecycle ?? 'uncreated',
     definition: state.definition,
     participantCount: state.participantCount,
     ranking: state.finalRanking ?? rankingOf(state),

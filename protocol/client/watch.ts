@@ -1,11 +1,16 @@
 import type { ErrorCode } from '../errors.js';
 import type { EvtFrame, SnapFrame, SubFrame, TopicEvent } from '../frames.js';
 import { ClientError } from './errors.js';
+import { applyPush } from './topic-state.js';
 
-/** What a watch yields: the topic's state, then each event after it, in version order. */
+/**
+ * What a watch yields: the topic's state, then each event after it, in version order. Each `evt`
+ * item carries `state`, the topic's state after it (the push applied to the one before), so a
+ * client renders `item.state` and never re-implements a game rule.
+ */
 export type WatchItem =
   | { kind: 'snap'; topic: string; version: number; state: unknown }
-  | { kind: 'evt'; topic: string; version: number; event: TopicEvent };
+  | { kind: 'evt'; topic: string; version: number; event: TopicEvent; state: unknown };
 
 export interface WatchOptions {
   /**
@@ -35,15 +40,17 @@ export interface WatchLink {
  * next version reveals a gap, and the watch subscribes again from its last version, so the server
  * sends exactly what was missed. After a reconnection it resumes the same way.
  *
+ * It applies every push to the state it holds: `watch.state` is the topic's state at
+ * `watch.version`, exactly what a fresh `snap` would show.
+ *
  * @example
- * for await (const item of client.watch('challenge/c7')) {
- *   if (item.kind === 'snap') ranking = item.state; else ranking = apply(ranking, item.event);
- * }
+ * for await (const item of client.watch('challenge/c7')) render(item.state); // or client.watch(…).state at any time
  */
 export class Watch implements AsyncIterable<WatchItem> {
   /** Events dropped because their version was already delivered, and gaps detected. */
   readonly stats = { duplicates: 0, gaps: 0 };
   private last: number | undefined;
+  private current: unknown;
   private resyncing = false;
   private ended = false;
   private readonly queue: WatchItem[] = [];
@@ -64,6 +71,14 @@ export class Watch implements AsyncIterable<WatchItem> {
     return this.last;
   }
 
+  /**
+   * The topic's state at `version`: the last snap with every push after it applied (undefined
+   * before the first snap, and when started from a caller's `fromVersion` until a snap comes).
+   */
+  get state(): unknown {
+    return this.current;
+  }
+
   /** The `sub` frame that starts or resumes this watch right after its last version. */
   subscription(): SubFrame {
     this.resyncing = false;
@@ -74,6 +89,7 @@ export class Watch implements AsyncIterable<WatchItem> {
     if (this.ended) return;
     if (frame.t === 'snap') {
       this.last = frame.version;
+      this.current = frame.state;
       this.resyncing = false;
       this.deliver({ kind: 'snap', topic: this.topic, version: frame.version, state: frame.state });
       return;
@@ -90,9 +106,21 @@ export class Watch implements AsyncIterable<WatchItem> {
       this.resyncing = true;
       return;
     }
+    let state: unknown;
+    try {
+      // Resumed from a caller's `fromVersion`, the watch holds no state: the caller keeps its own.
+      state = this.current === undefined ? undefined : applyPush(this.current, frame);
+    } catch {
+      // The push does not fit the state held (it should not happen): start afresh from a snap.
+      this.last = undefined;
+      this.current = undefined;
+      this.link.transmit(this.subscription());
+      return;
+    }
     this.last = frame.version;
+    this.current = state;
     this.resyncing = false;
-    this.deliver({ kind: 'evt', topic: this.topic, version: frame.version, event: frame.event });
+    this.deliver({ kind: 'evt', topic: this.topic, version: frame.version, event: frame.event, state });
   }
 
   /** Stops watching: the server is told, the iteration ends. */

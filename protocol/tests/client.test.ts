@@ -131,7 +131,7 @@ describe('the client SDK against a server over real sockets', () => {
     await vi.waitFor(() => expect(versions(iterated.items)).toEqual(['snap1', 'evt2']));
     expect(iterated.items).toEqual([
       { kind: 'snap', topic: 'challenge/c7', version: 1, state: { events: 1 } },
-      { kind: 'evt', topic: 'challenge/c7', version: 2, event: { type: 'challenge.opened', data: {} } },
+      { kind: 'evt', topic: 'challenge/c7', version: 2, event: { type: 'challenge.opened', data: {} }, state: { events: 1 } }, // no patch: the state stays
     ]);
     await vi.waitFor(() => expect(versions(heard)).toEqual(['snap0', 'evt1']));
   });

@@ -1,4 +1,6 @@
-import { systemClock, type Clock, type Dispatcher, type TimerHandle } from '../../actors/runtime/index.js';
+import { challengeActorType } from '../../actors/challenge/index.js';
+import { systemClock, type AnyActorType, type Clock, type Dispatcher, type TimerHandle } from '../../actors/runtime/index.js';
+import { userActorType } from '../../actors/user/index.js';
 import type { Bus } from '../../bus/index.js';
 import { CloseCode } from '../../protocol/close-codes.js';
 import { createCodec, Subprotocol, WEBSOCKET_PATH, type Codec } from '../../protocol/codecs.js';
@@ -17,8 +19,10 @@ import type { Connection, Transport } from './transport.js';
 export interface GatewayDeps {
   /** Where commands go (`send`) and where the views of actors in snapshots come from (`view`). */
   dispatcher: Pick<Dispatcher, 'send' | 'view'>;
-  /** Where watchers catch up from. */
-  store: Pick<EventStore, 'readStream' | 'streamVersion' | 'streamVersions'>;
+  /** Where watchers catch up from, and where the views their pushes patch are folded from. */
+  store: Pick<EventStore, 'readStream' | 'streamVersion' | 'streamVersions' | 'loadLatest'>;
+  /** The actor types whose topics are watched (their evolve and view patch each push); default: the game's. */
+  actorTypes?: readonly AnyActorType[];
   /** Where committed events arrive (published by `committedEventPublisher`). */
   bus: Bus;
   /**
@@ -101,6 +105,7 @@ export class Gateway {
     const streams = new StreamTopicSource({
       bus: deps.bus,
       store: deps.store,
+      actorTypes: new Map((deps.actorTypes ?? [userActorType, challengeActorType]).map((type) => [type.name, type])),
       snapshot: (topic) => this.snapshot(topic),
       maxReplay: settings.maxReplay,
       onError,

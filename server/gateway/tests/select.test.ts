@@ -13,7 +13,7 @@ const deps: GatewayDeps = {
     send: async (): Promise<Outcome> => ({ status: 'ok', version: 1, events: [], duplicate: false }),
     view: async (): Promise<ActorView> => ({ version: 0, view: {} }),
   },
-  store: { readStream: async () => [], streamVersion: async () => 0, streamVersions: async () => new Map() },
+  store: { readStream: async () => [], streamVersion: async () => 0, streamVersions: async () => new Map(), loadLatest: async () => ({ snapshot: undefined, events: [] }) },
   bus: new InProcessBus(),
   auth: { verify: async (token) => ({ userId: token, expiresAt: Date.now() + 3_600_000 }) },
   node: 'node-a',

@@ -185,15 +185,20 @@ class CoalescedFeed<State, Diff> {
   }
 }
 
-/** Rows that are new or changed (`upsert`) and keys of rows gone (`remove`). */
+/**
+ * Rows that are new or changed (`upsert`), keys of rows gone (`remove`), and, when applying those
+ * (rows kept in place, new ones appended in `upsert`'s order) would not give the rows' order, the
+ * keys of every row in order (`order`). docs/PROTOCOL.md spells out how a client applies it.
+ */
 export interface RowsDiff<Row> {
   upsert: Row[];
   remove: string[];
+  order?: string[];
 }
 
 /**
- * The diff between two lists of rows identified by `key`; undefined when they hold the same rows.
- * Rows compare by their JSON form, so put in them only what watchers see (a rank, a score…).
+ * The diff between two lists of rows identified by `key`; undefined when they hold the same rows
+ * in the same order. Rows compare by their JSON form, so put in them only what watchers see.
  *
  * @example
  * rowsDiff([{ id: 'a', rank: 1 }], [{ id: 'b', rank: 1 }], (r) => r.id) // { upsert: [{ id: 'b', rank: 1 }], remove: ['a'] }
@@ -201,7 +206,13 @@ export interface RowsDiff<Row> {
 export function rowsDiff<Row>(before: readonly Row[], after: readonly Row[], key: (row: Row) => string): RowsDiff<Row> | undefined {
   const old = new Map(before.map((row) => [key(row), JSON.stringify(row)]));
   const upsert = after.filter((row) => old.get(key(row)) !== JSON.stringify(row));
-  const present = new Set(after.map(key));
+  const keys = after.map(key);
+  const present = new Set(keys);
   const remove = [...old.keys()].filter((id) => !present.has(id));
-  return upsert.length === 0 && remove.length === 0 ? undefined : { upsert, remove };
+  // The order a client gets from upsert and remove alone: kept rows where they were, then the new ones.
+  const applied = [...old.keys()].filter((id) => present.has(id));
+  for (const row of upsert) if (!old.has(key(row))) applied.push(key(row));
+  const reordered = applied.some((id, i) => id !== keys[i]);
+  if (upsert.length === 0 && remove.length === 0 && !reordered) return undefined;
+  return reordered ? { upsert, remove, order: keys } : { upsert, remove };
 }

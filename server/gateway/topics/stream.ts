@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../../../actors/runtime/index.js';
+import { systemClock, type AnyActorType, type Clock } from '../../../actors/runtime/index.js';
 import { eventSubject, streamEventOf, type Bus, type BusSubscription } from '../../../bus/index.js';
 import { ErrorCode, GamifierError } from '../../../protocol/errors.js';
 import type { EvtFrame } from '../../../protocol/frames.js';
@@ -6,10 +6,16 @@ import { topicStream, type Topic } from '../../../protocol/topics.js';
 import type { EventStore } from '../../../store/types.js';
 import type { TopicSink, TopicSource, TopicWatch } from './source.js';
 import { StreamResync, type ResyncedFeed } from './stream-resync.js';
+import { StreamViews } from './stream-views.js';
 
 export interface StreamTopicDeps {
   bus: Bus;
-  store: Pick<EventStore, 'readStream' | 'streamVersion' | 'streamVersions'>;
+  store: Pick<EventStore, 'readStream' | 'streamVersion' | 'streamVersions' | 'loadLatest'>;
+  /**
+   * The actor types by name (`user`, `challenge`): their evolve and view make the patch each
+   * push carries (stream-views.ts). A topic whose type is not here is pushed without one.
+   */
+  actorTypes: ReadonlyMap<string, AnyActorType>;
   /** The topic's state as its watchers see it (a public view), and the version it is at. */
   snapshot(topic: Topic): Promise<{ version: number; state: unknown }>;
   /** A `sub` from further back than this many events gets a `snap` instead. */
@@ -109,6 +115,8 @@ class StreamFeed implements ResyncedFeed {
   private readonly subscription: BusSubscription;
   /** Store reads in flight, by range: watchers that fell into the same gap share one read. */
   private readonly reads = new Map<string, Promise<EvtFrame[]>>();
+  /** The view at each version, for the patch each frame carries. */
+  private readonly views: StreamViews | undefined;
 
   constructor(
     readonly topic: Topic,
@@ -117,6 +125,8 @@ class StreamFeed implements ResyncedFeed {
     private readonly clock: Clock,
   ) {
     this.heardAt = clock.now();
+    const type = deps.actorTypes.get(topic.kind);
+    this.views = type && new StreamViews(type, stream, deps.store, clock);
     this.subscription = deps.bus.subscribe(eventSubject(stream), (_subject, message) => this.receive(message));
   }
 
@@ -126,9 +136,10 @@ class StreamFeed implements ResyncedFeed {
     const key = `${fromVersion}:${toVersion}`;
     let read = this.reads.get(key);
     if (!read) {
-      read = this.deps.store.readStream(this.stream, { fromVersion, toVersion }).then((events) =>
-        events.map((event): EvtFrame => ({ t: 'evt', topic: this.topic.name, version: event.version, event: { type: event.type, data: event.data } })),
-      );
+      read = this.deps.store.readStream(this.stream, { fromVersion, toVersion }).then(async (events) => {
+        const patches = this.views ? await this.views.patches(events) : [];
+        return events.map((event, i) => this.frame(event.version, event, patches[i]));
+      });
       this.reads.set(key, read);
       const forget = () => void this.reads.delete(key);
       read.then(forget, forget);
@@ -140,6 +151,12 @@ class StreamFeed implements ResyncedFeed {
     this.subscription.unsubscribe();
   }
 
+  private frame(version: number, event: { type: string; data: unknown }, patch: EvtFrame['patch']): EvtFrame {
+    const frame: EvtFrame = { t: 'evt', topic: this.topic.name, version, event: { type: event.type, data: event.data } };
+    if (patch) frame.patch = patch;
+    return frame;
+  }
+
   caughtUpTo(version: number): void {
     for (const watcher of this.watchers) watcher.behind(version);
   }
@@ -149,12 +166,15 @@ class StreamFeed implements ResyncedFeed {
     const received = streamEventOf(message, this.stream);
     if (!received) return;
     this.heardAt = this.clock.now();
-    const frame: EvtFrame = {
-      t: 'evt',
-      topic: this.topic.name,
-      version: received.version,
-      event: { type: received.event.type, data: received.event.data },
-    };
+    const { version, event } = received;
+    const patch = this.views?.next(version, event);
+    if (this.views && !patch) {
+      // This node does not hold the view just before it (the first event since the watch began,
+      // or one past a gap): the watchers read it from the store, where its patch is made.
+      for (const watcher of this.watchers) watcher.behind(version);
+      return;
+    }
+    const frame = this.frame(version, event, patch);
     for (const watcher of this.watchers) {
       try {
         watcher.live(frame);
