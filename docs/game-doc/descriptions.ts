@@ -93,7 +93,7 @@ export const viewFieldNotes: Record<'user' | 'challenge' | 'leaderboard' | 'feed
   },
   challenge: {
     challengeId: 'the challenge',
-    lifecycle: '`uncreated`, `scheduled`, `open`, `running`, `finished` or `cancelled`',
+    state: '`uncreated`, `scheduled`, `open`, `running`, `finished` or `cancelled`',
     definition: 'the `challenge.created` data (ChallengeDefinition); null while uncreated',
     participantCount: 'participants now',
     ranking: 'the live ranking (RankingEntry), best first; the final one once finished',
