@@ -80,6 +80,13 @@ export function mountReads(router: Router, deps: { queries: ReadModelQueries; au
   const player = (handler: (request: Request, userId: string) => Promise<Reply>) => async (request: Request) =>
     handler(request, (await auth.verify(request.headers.authorization)).userId);
 
+  // A player's reads answer alike: PLAYER_NOT_FOUND for an id nobody registered (as the profile
+  // read model knows it), zeros only for a registered player's empty days.
+  const existingPlayer = async (userId: string): Promise<string> => {
+    if (!(await queries.profiles.get(userId))) throw new HttpError(ErrorCode.PLAYER_NOT_FOUND, `no player ${userId}`);
+    return userId;
+  };
+
   router.get(
     '/v1/players/:id',
     read("A player's profile", PlayerProfile, [ErrorCode.PLAYER_NOT_FOUND]),
@@ -92,13 +99,16 @@ export function mountReads(router: Router, deps: { queries: ReadModelQueries; au
 
   router.get(
     '/v1/players/:id/nutrition/:day',
-    read("A player's nutrition on one local day", DailyNutrition),
-    player(async (request) => answer(DailyNutrition, await queries.nutrition.day(id(request, 'id'), day(request.params.day, 'day')))),
+    read("A player's nutrition on one local day", DailyNutrition, [ErrorCode.PLAYER_NOT_FOUND]),
+    player(async (request) => {
+      const [userId, date] = [id(request, 'id'), day(request.params.day, 'day')];
+      return answer(DailyNutrition, await queries.nutrition.day(await existingPlayer(userId), date));
+    }),
   );
 
   router.get(
     '/v1/players/:id/nutrition',
-    read('The days with data in a range of at most 366 days', NutritionDays, [], Type.Object({ from: Day, to: Day })),
+    read('The days with data in a range of at most 366 days', NutritionDays, [ErrorCode.PLAYER_NOT_FOUND], Type.Object({ from: Day, to: Day })),
     player(async (request) => {
       const from = day(request.query.get('from'), 'from');
       const to = day(request.query.get('to'), 'to');
@@ -106,7 +116,7 @@ export function mountReads(router: Router, deps: { queries: ReadModelQueries; au
       if ((Date.parse(to) - Date.parse(from)) / dayMs + 1 > MAX_DAYS) {
         throw new HttpError(ErrorCode.QUERY_INVALID, `from and to span at most ${MAX_DAYS} days`);
       }
-      return answer(NutritionDays, { days: await queries.nutrition.days(id(request, 'id'), from, to) });
+      return answer(NutritionDays, { days: await queries.nutrition.days(await existingPlayer(id(request, 'id')), from, to) });
     }),
   );
 

@@ -60,7 +60,16 @@ describe.skipIf(!available)('values at the edge (PostgreSQL)', () => {
     expect(body.error.code).toBe('QUERY_INVALID');
   });
 
+  it('answers PLAYER_NOT_FOUND for the nutrition of an id nobody registered, as for the profile', async () => {
+    for (const path of ['/v1/players/nobody', '/v1/players/nobody/nutrition/2024-02-29', '/v1/players/nobody/nutrition?from=2024-01-01&to=2024-01-31']) {
+      const { status, body } = await ada.request('GET', path);
+      expect([path, status, body.error?.code]).toEqual([path, 404, 'PLAYER_NOT_FOUND']);
+    }
+  });
+
   it('serves real days, a full year, and the cursors it hands out', async () => {
+    // Once the profile read model knows ada (before, her reads answer PLAYER_NOT_FOUND like her profile).
+    await eventually(async () => ((await ada.request('GET', '/v1/players/ada')).status === 200 ? true : undefined));
     expect((await ada.request('GET', '/v1/players/ada/nutrition/2024-02-29')).status).toBe(200);
     expect((await ada.request('GET', '/v1/players/ada/nutrition?from=2024-01-01&to=2024-12-31')).status).toBe(200);
     const startsAt = Date.now() + 3_600_000;
