@@ -1,5 +1,5 @@
-// The consistency scan the cluster tests run after each fault (test/support/log-scan.ts,
-// issue 18 acceptance 8): clean on a healthy log, and it finds each kind of damage when the log
+// The consistency scan the cluster tests run after each fault (test/support/log-scan.ts): clean
+// on a healthy log, and it finds each kind of damage when the log
 // is forged to hold it.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Issue 18, acceptance 6–8: three node processes on a nats-server and a PostgreSQL of the test's
+// A cluster through outages: three node processes on a nats-server and a PostgreSQL of the test's
 // own (the shared ones are never stopped), under 100 SDK players. NATS goes away for a few
 // seconds; PostgreSQL stops for longer than the lease. After each, the log is scanned.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

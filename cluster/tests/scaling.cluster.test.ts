@@ -1,4 +1,4 @@
-// Issue 18, acceptance 1–5 and 8: node processes on loopback sharing the real PostgreSQL and
+// The cluster under load: node processes on loopback sharing the real PostgreSQL and
 // NATS, under a steady load of 300 SDK players (one command a second each, each watching its own
 // user/ topic, connected to the nodes round-robin as behind a load balancer). The scenarios run
 // one after another on one fleet; after each, the log is scanned (acceptance 8).

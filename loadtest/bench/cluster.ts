@@ -28,7 +28,7 @@ const usage = `npm run bench cluster -- [--players N] [--seconds N] [--nodes 1,2
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The cluster of issue 18 on this machine: node processes on one database and NATS, the steady
+ * The cluster on this machine: node processes on one database and NATS, the steady
  * player load of the acceptance tests (test/support/player-load.ts) in this process. The cores
  * do not grow with the nodes, so the figures measure the cluster's overhead, not its scaling.
  */

@@ -86,9 +86,7 @@ describe('docker-compose.yml', () => {
     const read = namesReadBySource();
     const list = new Set<string>(configEnvNames);
     expect([...read].filter((name) => !list.has(name)), 'read but not in configEnvNames').toEqual([]);
-    // The cluster's names are listed before config.ts reads them (issue 18).
-    const readElsewhere = new Set(['NODE_ID', 'CLUSTER_SHARDS', 'CLUSTER_LEASE_TTL_MS', 'CLUSTER_RENEW_MS']);
-    expect([...list].filter((name) => !read.has(name) && !readElsewhere.has(name)), 'listed but not read').toEqual([]);
+    expect([...list].filter((name) => !read.has(name)), 'listed but not read').toEqual([]);
   });
 
   it.each(nodes)('sets on %s only variables the server reads, and loads as a production node', (name, service) => {

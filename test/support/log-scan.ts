@@ -1,5 +1,5 @@
 // A consistency scan of the event log of one schema: what must hold after any fault of the
-// cluster (issue 18, acceptance 8), whatever the nodes did.
+// cluster, whatever the nodes did.
 import postgres from 'postgres';
 import { shardOf } from '../../cluster/shards.js';
 

@@ -196,7 +196,7 @@ export interface FleetOptions {
 /**
  * Nodes sharing one database schema (created by the first node, unique to the fleet, dropped by
  * `close()` when the fleet made it up) and one bus prefix on one NATS: one deployment, as the
- * cluster of issue 18 runs it.
+ * cluster runs it.
  *
  * @example
  * if (!(await fleetServices())) return;
@@ -289,7 +289,7 @@ export class NodeFleet {
   }
 
   /**
-   * `GET /v1/admin/cluster` of `node` when it answers in the cluster's shape (issue 18: `shards`
+   * `GET /v1/admin/cluster` of `node` when it answers in the cluster's shape (`shards`
    * is a list of `{shard, owner, epoch, state}`); undefined from a plain single node.
    */
   async clusterView(node: NodeProcess): Promise<ClusterView | undefined> {
@@ -313,7 +313,7 @@ export class NodeFleet {
   }
 }
 
-/** What `GET /v1/admin/cluster` answers once the cluster of issue 18 runs. */
+/** What `GET /v1/admin/cluster` answers in a cluster. */
 export interface ClusterView {
   node: string;
   shardCount: number;
