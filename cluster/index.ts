@@ -1,7 +1,7 @@
 /** The cluster's public face (see cluster/README.md). */
 export { DEFAULT_SHARD_COUNT, desiredOwner, plannedMoves, shardOf, type Move } from './shards.js';
 export { joinCluster, ClusterNode, type ClusterOptions, type ClusterStatus } from './cluster.js';
-export { noClusterMetrics, type ClusterMetrics, type ClusterLog } from './metrics.js';
+export type { ClusterMetrics, ClusterLog } from './metrics.js';
 export type { ClusterWork } from './singleton.js';
 export {
   acquire,

@@ -11,18 +11,6 @@ export interface ClusterMetrics {
   renewalLate(): void;
 }
 
-export const noClusterMetrics: ClusterMetrics = {
-  shardsOwned: () => undefined,
-  serving: () => undefined,
-  members: () => undefined,
-  handoff: () => undefined,
-  handoffsInFlight: () => undefined,
-  routingRetry: () => undefined,
-  remoteCommand: () => undefined,
-  renewal: () => undefined,
-  renewalLate: () => undefined,
-};
-
 /** The logger the cluster reports to: pino's `Logger` fits. */
 export interface ClusterLog {
   info(fields: object, message: string): void;

@@ -1,4 +1,4 @@
-import { EffectsProcessor, ownsEverything, TimerService, type Clock, type Dispatcher } from '../actors/runtime/index.js';
+import { EffectsProcessor, TimerService, type Clock, type Dispatcher } from '../actors/runtime/index.js';
 import type { ClusterWork } from '../cluster/index.js';
 import type { OpenStore, Projections } from '../store/index.js';
 
@@ -21,12 +21,11 @@ export function backgroundWork(deps: {
     async start() {
       const { store, clock, onError } = deps;
       const dispatcher = deps.dispatcher();
-      const timers = new TimerService({ timers: store.timers, dispatcher, owns: ownsEverything, clock, onError });
+      const timers = new TimerService({ timers: store.timers, dispatcher, clock, onError });
       const outbox = new EffectsProcessor({
         store: store.store,
         timers: store.timers,
         dispatcher,
-        owns: ownsEverything,
         clock,
         timersChanged: () => timers.wake(),
         onError,

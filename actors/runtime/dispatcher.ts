@@ -29,7 +29,3 @@ export interface Dispatcher {
   replay(address: ActorAddress, toVersion?: number): Promise<Folded<unknown>>;
 }
 
-/** Which actors a piece of background work serves on this node: all of them, on a single node. */
-export type Owns = (address: ActorAddress) => boolean;
-
-export const ownsEverything: Owns = () => true;

@@ -1,6 +1,6 @@
 import { causedBy, CheckpointMovedError, type EventStore, type LogCursor, type RecordedEvent, type TimerChange, type TimerStore } from '../../store/index.js';
 import { sleep, type Clock } from './clock.js';
-import type { Dispatcher, Owns } from './dispatcher.js';
+import type { Dispatcher } from './dispatcher.js';
 import { causedCommandId } from './ids.js';
 import { taken } from './outcome.js';
 import { groupBy } from './timers.js';
@@ -11,8 +11,6 @@ export interface EffectsProcessorDeps {
   /** Where `schedule` and `cancel` effects go (the due index the TimerService fires from). */
   timers: TimerStore;
   dispatcher: Pick<Dispatcher, 'send'>;
-  /** Only effects of events of these actors: everything on one node; later, the shards this node holds. */
-  owns: Owns;
   clock: Clock;
   /** A timer row was written: look at the due index. */
   timersChanged(): void;
@@ -36,7 +34,7 @@ export interface EffectsProcessorDeps {
  * checkpoint never moves back and a stale batch never rewrites the due index.
  *
  * @example
- * const outbox = new EffectsProcessor({ store, timers, dispatcher: runtime, owns: ownsEverything, clock, timersChanged, onError });
+ * const outbox = new EffectsProcessor({ store, timers, dispatcher: runtime, clock, timersChanged, onError });
  * outbox.start();
  */
 export class EffectsProcessor {
@@ -81,7 +79,7 @@ export class EffectsProcessor {
     const timers: TimerChange[] = [];
     for (const event of batch) {
       const effects = event.metadata.effects as Effect[] | undefined;
-      if (!Array.isArray(effects) || !this.deps.owns(event.streamId)) continue;
+      if (!Array.isArray(effects)) continue;
       effects.forEach((effect, i) => {
         const id = causedCommandId(event.id, i);
         if (effect.kind === 'send') {

@@ -1,6 +1,6 @@
 export * from './types.js';
 export { ActorRuntime, type RuntimeOptions } from './runtime.js';
-export { ownsEverything, type ActorView, type Dispatcher, type Owns } from './dispatcher.js';
+export type { ActorView, Dispatcher } from './dispatcher.js';
 export { EffectsProcessor, type EffectsProcessorDeps } from './effects.js';
 export { TimerService, type TimerServiceDeps } from './timers.js';
 export { DeadLetterAdmin, type DeadLetter } from './dead-letters.js';
@@ -11,4 +11,4 @@ export { noMetrics, type RuntimeMetrics } from './metrics.js';
 export { foldEvents, initialFolded, lifecycleOf, type Folded } from './fold.js';
 export { eventIdFor, causedCommandId } from './ids.js';
 export { appliedVersion, commandKey, type CommandRef } from './command-key.js';
-export { ownsAll, type Ownership } from './actor.js';
+export type { Ownership } from './actor.js';

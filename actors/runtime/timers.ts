@@ -1,6 +1,6 @@
 import type { DueTimer, TimerStore } from '../../store/index.js';
 import { sleep, type Clock } from './clock.js';
-import type { Dispatcher, Owns } from './dispatcher.js';
+import type { Dispatcher } from './dispatcher.js';
 import { taken } from './outcome.js';
 import type { OutgoingCommand } from './types.js';
 
@@ -8,8 +8,6 @@ export interface TimerServiceDeps {
   /** The due index (written by the outbox processor in its checkpoint's transaction). */
   timers: TimerStore;
   dispatcher: Pick<Dispatcher, 'send'>;
-  /** The actors whose timers this service fires: everything on one node; later, the shards this node holds. */
-  owns: Owns;
   clock: Clock;
   onError(what: string, error: unknown): void;
   /** Longest sleep between looks at the due index, so timers set by other nodes are seen. */
@@ -31,7 +29,7 @@ export interface TimerServiceDeps {
  * firing an old one never removes the new.
  *
  * @example
- * const timers = new TimerService({ timers: opened.timers, dispatcher: runtime, owns: ownsEverything, clock, onError });
+ * const timers = new TimerService({ timers: opened.timers, dispatcher: runtime, clock, onError });
  * timers.start();
  * await timers.stop();
  */
@@ -80,22 +78,13 @@ export class TimerService {
     const { timers, clock } = this.deps;
     const page = 200;
     const due = await timers.claimDue(clock.now(), { limit: page, claimMs: this.deps.claimMs ?? 30_000 });
-    let foreign = false;
     await Promise.all(
       groupBy(due, (timer) => timer.actor).map(async (group) => {
-        for (const timer of group) {
-          if (this.deps.owns(timer.actor)) await this.fire(timer);
-          else {
-            // Another node's to fire: let it go at once (the cluster issue claims by shard instead).
-            foreign = true;
-            await timers.retryAt(timer, timer.dueAt);
-          }
-        }
+        for (const timer of group) await this.fire(timer);
       }),
     );
-    if (due.length === page && !foreign) return 'more';
-    const next = await timers.nextDue();
-    return foreign && next !== undefined ? Math.max(next, clock.now() + (this.deps.pollMs ?? 1_000)) : next;
+    if (due.length === page) return 'more';
+    return timers.nextDue();
   }
 
   private async fire(timer: DueTimer): Promise<void> {

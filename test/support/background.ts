@@ -1,6 +1,6 @@
 // The background work of one node over a dispatcher, as server/bootstrap.ts builds it, for tests
 // that run a runtime without the whole server.
-import { EffectsProcessor, ownsEverything, systemClock, TimerService, type Clock, type Dispatcher, type Owns } from '../../actors/runtime/index.js';
+import { EffectsProcessor, systemClock, TimerService, type Clock, type Dispatcher } from '../../actors/runtime/index.js';
 import type { OpenStore } from '../../store/index.js';
 
 export interface Background {
@@ -12,21 +12,19 @@ export interface Background {
 export function startBackground(
   dispatcher: Pick<Dispatcher, 'send'>,
   opened: Pick<OpenStore, 'store' | 'timers'>,
-  options: { clock?: Clock; owns?: Owns; pollMs?: number; claimMs?: number; onError?: (what: string, error: unknown) => void } = {},
+  options: { clock?: Clock; pollMs?: number; claimMs?: number; onError?: (what: string, error: unknown) => void } = {},
 ): Background {
   const clock = options.clock ?? systemClock;
-  const owns = options.owns ?? ownsEverything;
   const onError = options.onError ?? (() => undefined);
   const timers = new TimerService({
     timers: opened.timers,
     dispatcher,
-    owns,
     clock,
     onError,
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.claimMs ? { claimMs: options.claimMs } : {}),
   });
-  const outbox = new EffectsProcessor({ store: opened.store, timers: opened.timers, dispatcher, owns, clock, timersChanged: () => timers.wake(), onError });
+  const outbox = new EffectsProcessor({ store: opened.store, timers: opened.timers, dispatcher, clock, timersChanged: () => timers.wake(), onError });
   outbox.start();
   timers.start();
   return {

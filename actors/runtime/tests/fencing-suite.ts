@@ -4,7 +4,6 @@ import { compareCursor, type LogCursor, type OpenStore } from '../../../store/in
 import { eventually } from '../../../test/support/services.js';
 import type { Dispatcher } from '../dispatcher.js';
 import { EffectsProcessor } from '../effects.js';
-import { ownsEverything } from '../dispatcher.js';
 import type { Outcome } from '../outcome.js';
 import { ActorRuntime } from '../runtime.js';
 import { systemClock } from '../clock.js';
@@ -72,20 +71,20 @@ export function fencingSuite(name: string, open: () => Promise<{ a: OpenStore; b
     let timerStall: Promise<void> | undefined;
     const outboxA = faultyDispatcher(runtimeA, delivered, () => resumeOutbox.opened);
     const timersA = faultyDispatcher(runtimeA, delivered, (envelope) => (stalled(envelope.to) ? (timerStall ??= sleep(400)) : dying(envelope.to) ? never : undefined));
-    const timerServiceA = new TimerService({ timers: a.timers, dispatcher: timersA.dispatcher, owns: ownsEverything, clock: systemClock, onError, pollMs: 20, claimMs: 1_500 });
+    const timerServiceA = new TimerService({ timers: a.timers, dispatcher: timersA.dispatcher, clock: systemClock, onError, pollMs: 20, claimMs: 1_500 });
     const effectsA = new EffectsProcessor({
       store: a.store,
       timers: a.timers,
       dispatcher: outboxA.dispatcher,
-      owns: ownsEverything,
+     
       clock: systemClock,
       timersChanged: () => timerServiceA.wake(),
       onError,
     });
     // Node B: healthy, started once A is in trouble.
     const recordingB: Pick<Dispatcher, 'send'> = { send: (envelope) => (delivered.push(envelope), runtimeB.send(envelope)) };
-    const timerServiceB = new TimerService({ timers: b.timers, dispatcher: recordingB, owns: ownsEverything, clock: systemClock, onError, pollMs: 20 });
-    const effectsB = new EffectsProcessor({ store: b.store, timers: b.timers, dispatcher: recordingB, owns: ownsEverything, clock: systemClock, timersChanged: () => timerServiceB.wake(), onError });
+    const timerServiceB = new TimerService({ timers: b.timers, dispatcher: recordingB, clock: systemClock, onError, pollMs: 20 });
+    const effectsB = new EffectsProcessor({ store: b.store, timers: b.timers, dispatcher: recordingB, clock: systemClock, timersChanged: () => timerServiceB.wake(), onError });
 
     const checkpoints: LogCursor[] = [];
     let sampling = true;
