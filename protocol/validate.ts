@@ -1,17 +1,17 @@
 import type { TSchema, Static } from '@sinclair/typebox';
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { clientCommandPayloads, CommandRequest, type ClientCommandType } from './commands.js';
 import { ErrorCode, type ErrorCode as Code } from './errors.js';
+import { schemaCheck, type SchemaCheck } from './schema-check.js';
 import { TEXT_FORMAT, textFault } from './text.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; code: Code; message: string };
 
 /** A validator compiled once: a check plus a message naming the first offending path. */
 export class Validator<S extends TSchema> {
-  private readonly check: TypeCheck<S>;
+  private readonly check: SchemaCheck;
 
   constructor(schema: S, private readonly code: Code) {
-    this.check = TypeCompiler.Compile(schema);
+    this.check = schemaCheck(schema);
   }
 
   validate(value: unknown): Checked<Static<S>> {

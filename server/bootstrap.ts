@@ -15,6 +15,7 @@ import { mountHealth } from './http/health.js';
 import { mountContracts } from './http/openapi.js';
 import { mountReads } from './http/reads.js';
 import { Router, type RouteInfo } from './http/router.js';
+import { defaultWebRoot, StaticFiles } from './http/static-files.js';
 import { listen, type Listening } from './listen.js';
 import type { Logger } from './log.js';
 import { ServerMetrics } from './metrics.js';
@@ -153,6 +154,10 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     cluster: () => clusterStatus(cluster, alone),
   });
   mountContracts(router);
+  const webRoot = config.webRoot ?? defaultWebRoot();
+  const pages = await StaticFiles.load(webRoot);
+  if (pages) router.serveFiles((request) => pages.serve(request));
+  else log.warn({ webRoot }, 'the web pages are not built (npm run build): the game and the dashboard are not served');
 
   const gatewayDeps: GatewayDeps = {
     dispatcher,

@@ -14,6 +14,8 @@ export interface Config {
   databaseSchema: string | undefined;
   /** PGlite's data directory, or 'memory'. */
   dataDir: string;
+  /** The built web pages (WEB_ROOT); unset: dist/web of this server's package (`npm run build`). */
+  webRoot: string | undefined;
   /** NATS URL; unset means the in-process bus. */
   natsUrl: string | undefined;
   /** Every bus subject travels under this prefix (BUS_PREFIX; by default named after the database and schema). */
@@ -75,7 +77,7 @@ export const configEnvNames = [
   'DATABASE_POOL_SIZE', 'DATA_DIR', 'NATS_URL', 'BUS_PREFIX', 'NODE_NAME', 'ACTOR_IDLE_MS',
   'STREAM_SWEEP_MS', 'ACTOR_MAX_ACTIVE', 'SNAPSHOT_EVERY', 'MAX_BODY_BYTES', 'GAMIFIER_WS',
   'TOKEN_MAX_TTL_SECONDS', 'MAX_CONNECTIONS', 'MAX_CONNECTIONS_PER_ADDRESS', 'MAX_CONNECTIONS_PER_PLAYER',
-  'LOG_LEVEL',
+  'LOG_LEVEL', 'WEB_ROOT',
   // The cluster: the node's name (NODE_NAME its older name), the shard count when the cluster's
   // tables are first filled, the lease's time to live and renewal period.
   'NODE_ID', 'CLUSTER_SHARDS', 'CLUSTER_LEASE_TTL_MS', 'CLUSTER_RENEW_MS',
@@ -237,6 +239,7 @@ export function loadConfig(env: Env = process.env, options: ConfigOptions = {}):
     port: integer(env, 'PORT', 8080, 0, 65_535),
     ...database,
     natsUrl: url(env, 'NATS_URL', ['nats:', 'tls:', 'ws:', 'wss:']),
+    webRoot: env.WEB_ROOT || undefined,
     busPrefix: busPrefix(env, database),
   };
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener } from 'node:http';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { Logger } from '../log.js';
-import { HttpError, type Router } from './router.js';
+import { bodyOf, HttpError, type Router } from './router.js';
 
 /** Serves the router on node:http (the `ws` transport's server, for GAMIFIER_WS=ws). */
 export function nodeRequestListener(router: Router, options: { maxBodyBytes: number; log: Logger }): RequestListener {
@@ -13,7 +13,7 @@ export function nodeRequestListener(router: Router, options: { maxBodyBytes: num
     void router.handle(request, () => readBody(req, options.maxBodyBytes), options.log).then((reply) => {
       if (res.destroyed) return;
       res.writeHead(reply.status, { ...reply.headers, 'content-type': reply.contentType ?? 'application/json' });
-      res.end(reply.contentType ? String(reply.body) : JSON.stringify(reply.body));
+      res.end(bodyOf(reply));
     });
   };
 }

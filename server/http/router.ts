@@ -15,7 +15,7 @@ export interface Request {
 
 export interface Reply {
   status: number;
-  /** JSON-encoded, unless `contentType` says the body is already text. */
+  /** JSON-encoded, unless `contentType` says the body is already text (or bytes). */
   body: unknown;
   contentType?: string;
   /** More response headers (lower-case names), e.g. `retry-after`. */
@@ -33,6 +33,12 @@ export class HttpError extends GamifierError {
   ) {
     super(code, message);
   }
+}
+
+/** What a transport writes: the bytes or text as they are when the reply names its content type, else JSON. */
+export function bodyOf(reply: Reply): Uint8Array | string {
+  if (!reply.contentType) return JSON.stringify(reply.body);
+  return reply.body instanceof Uint8Array ? reply.body : String(reply.body);
 }
 
 export const ok = (body: unknown, status = 200): Reply => ({ status, body });
@@ -113,6 +119,7 @@ function compile(pattern: string): Route['match'] {
  */
 export class Router {
   private readonly mounted: Route[] = [];
+  private files: ((request: Omit<Request, 'params' | 'body'>) => Reply | undefined) | undefined;
 
   get(pattern: string, doc: RouteDoc, handler: Handler): this {
     return this.add('get', pattern, doc, handler, false);
@@ -122,6 +129,15 @@ export class Router {
   }
   delete(pattern: string, doc: RouteDoc, handler: Handler): this {
     return this.add('delete', pattern, doc, handler, false);
+  }
+
+  /**
+   * What answers a GET that no route matches: the web pages (server/http/static-files.ts). They
+   * are not API routes, and are not in the API document.
+   */
+  serveFiles(serve: (request: Omit<Request, 'params' | 'body'>) => Reply | undefined): this {
+    this.files = serve;
+    return this;
   }
 
   /** Every route mounted so far, in mounting order. */
@@ -146,6 +162,8 @@ export class Router {
    */
   async handle(request: Omit<Request, 'params' | 'body'>, readBody: () => Promise<string>, log: Logger): Promise<Reply> {
     const found = this.find(request.method, request.path);
+    const file = !found && request.method === 'GET' ? this.files?.(request) : undefined;
+    if (file) return file;
     if (!found) return errorBody(ErrorCode.ROUTE_NOT_FOUND, `no route for ${request.method.toUpperCase()} ${request.path}`);
     const full: Request = { ...request, params: found.params, body: undefined };
     try {

@@ -1,7 +1,7 @@
 import type { HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { Logger } from '../log.js';
-import { HttpError, type Reply, type Router } from './router.js';
+import { bodyOf, HttpError, type Reply, type Router } from './router.js';
 import { statusLine } from './status-line.js';
 
 /**
@@ -26,7 +26,7 @@ function write(res: HttpResponse, reply: Reply, aborted: { value: boolean }): vo
   res.cork(() => {
     res.writeStatus(statusLine(reply.status)).writeHeader('content-type', reply.contentType ?? 'application/json');
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.writeHeader(name, value);
-    res.end(reply.contentType ? String(reply.body) : JSON.stringify(reply.body));
+    res.end(bodyOf(reply));
   });
 }
 
