@@ -2,7 +2,7 @@
  * The layers of DESIGN.md, enforced: server → cluster → game → actors → store, bus; protocol is a
  * leaf shared by server, loadtest and web. Tests (and their support code) may reach anything.
  * `npm test` runs these rules (server/tests/dependency-rules.test.ts); `npx depcruise -c
- * .dependency-cruiser.cjs actors bus cluster game protocol server store` shows any violation.
+ * .dependency-cruiser.cjs actors bus cluster game protocol server store web` shows any violation.
  */
 const tests = '(^|/)(tests?|test/support)/|\\.test\\.ts$';
 
@@ -25,6 +25,7 @@ module.exports = {
     layer('actors-below-game', '^actors/', ['cluster', 'game', 'server', 'loadtest', 'web'], 'Actor types sit below the game read models, the cluster and the server.'),
     layer('game-below-cluster', '^game/', ['cluster', 'server', 'loadtest', 'web'], 'The read models sit below the cluster and the server.'),
     layer('cluster-below-server', '^cluster/', ['server', 'loadtest', 'web'], 'The cluster sits below the server.'),
+    layer('web-speaks-protocol', '^web/', ['actors', 'bus', 'cluster', 'game', 'server', 'store', 'loadtest'], 'The browser pages know the server only by its protocol and its HTTP API.'),
     layer('nothing-imports-tools', '^(actors|bus|cluster|game|protocol|server|store)/', ['loadtest', 'web'], 'The product never imports its load tools or static files.'),
     {
       name: 'pure-domain',
@@ -40,6 +41,6 @@ module.exports = {
     exclude: { path: '^(node_modules|dist)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js'] },
   },
 };

@@ -7,7 +7,7 @@ import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
 import { describe, expect, it } from 'vitest';
 
 /** The folders of DESIGN.md's layers; `cluster/` and `game/` may not exist on every branch yet. */
-const layers = ['actors', 'bus', 'cluster', 'game', 'protocol', 'server', 'store'];
+const layers = ['actors', 'bus', 'cluster', 'game', 'protocol', 'server', 'store', 'web'];
 const options = (await extractDepcruiseOptions('./.dependency-cruiser.cjs')) as ICruiseOptions;
 
 const shown = (violations: readonly IViolation[]) => violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}${v.cycle ? ` (${v.cycle.map((c) => c.name).join(' → ')})` : ''}`);
@@ -57,6 +57,7 @@ describe('dependency rules (.dependency-cruiser.cjs, DESIGN.md "Layout")', () =>
     ['runtime-knows-no-actor-type', { 'actors/runtime/host.ts': "import { view } from '../user/view.js';\nexport const host = view;\n", 'actors/user/view.ts': 'export const view = 1;\n' }],
     ['bus-is-generic', { 'bus/bus.ts': "import { log } from '../store/log.js';\nexport const bus = log;\n", 'store/log.ts': 'export const log = 1;\n' }],
     ['protocol-is-a-leaf', { 'protocol/frames.ts': "import { bus } from '../bus/bus.js';\nexport const frames = bus;\n", 'bus/bus.ts': 'export const bus = 1;\n' }],
+    ['web-speaks-protocol', { 'web/game/main.tsx': "import { start } from '../../server/start.js';\nexport const main = start;\n", 'server/start.ts': 'export const start = 1;\n' }],
     ['pure-domain', { 'actors/user/decide.ts': "import { readFileSync } from 'node:fs';\nexport const decide = readFileSync;\n" }],
     ['no-circular', { 'server/a.ts': "import { b } from './b.js';\nexport const a = () => b;\n", 'server/b.ts': "import { a } from './a.js';\nexport const b = () => a;\n" }],
   ];

@@ -1,4 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { NodeResult, Result } from 'axe-core';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -76,10 +77,8 @@ export class TestBrowser {
     const context: BrowserContext = await this.browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 860 } });
     // A page's own scripts run under its Content-Security-Policy; a violation (an eval, an inline
     // style) is reported as a console error like any other.
-    await context.addInitScript(() =>
-      document.addEventListener('securitypolicyviolation', (event) =>
-        console.error(`Content-Security-Policy violation: ${event.violatedDirective} ${event.blockedURI}`),
-      ),
+    await context.addInitScript(
+      "document.addEventListener('securitypolicyviolation', (event) => console.error('Content-Security-Policy violation: ' + event.violatedDirective + ' ' + event.blockedURI))",
     );
     const page = await context.newPage();
     page.on('console', (message) => {
@@ -99,11 +98,11 @@ export class TestBrowser {
 export async function seriousA11yViolations(page: Page): Promise<{ id: string; impact: string; help: string; nodes: string[] }[]> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return result.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => ({
+    .filter((violation: Result) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation: Result) => ({
       id: violation.id,
       impact: violation.impact ?? '',
       help: violation.help,
-      nodes: violation.nodes.map((node) => node.target.join(' ')),
+      nodes: violation.nodes.map((node: NodeResult) => node.target.join(' ')),
     }));
 }
