@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Build stage: install everything, compile TypeScript to dist/.
+# Build stage: install everything, compile TypeScript to dist/ and bundle the web pages into dist/web.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -12,6 +12,7 @@ COPY store ./store
 COPY bus ./bus
 COPY cluster ./cluster
 COPY protocol ./protocol
+COPY web ./web
 RUN npm run build
 
 # Runtime stage: production dependencies and the compiled server only, as the unprivileged user.
@@ -23,7 +24,6 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
-COPY web ./web
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 8080
