@@ -66,6 +66,14 @@ describe.skipIf(!available)('the consistency scan of the cluster tests', () => {
       expect(report.lost).toEqual([expect.objectContaining({ id: `${b!.userId}-never`, found: `${b!.userId}-register` })]);
       expect(report.points).toEqual([expect.objectContaining({ userId: b!.userId, view: -1 })]);
       expect(report.epochRegressions).toEqual([expect.objectContaining({ streamId: `user/${a!.userId}`, epoch: Number(last!.metadata.epoch) - 1 })]);
+      // Points a watch showed are checked up to the version it had reached: the forged 5 points
+      // lie beyond it; taken as the whole log's sum, they do not add up.
+      const seen = load!.livePoints().get(a!.userId)!;
+      expect(seen.atVersion).toBe(last!.version);
+      const upTo = await scanLog({ databaseUrl: fleet.databaseUrl, schema: fleet.schema, points: new Map([[a!.userId, seen]]) });
+      expect(upTo.points).toEqual([]);
+      const whole = await scanLog({ databaseUrl: fleet.databaseUrl, schema: fleet.schema, points: new Map([[a!.userId, seen.points]]) });
+      expect(whole.points).toEqual([{ userId: a!.userId, view: seen.points, log: seen.points + 5 }]);
     } finally {
       await sql.end();
     }

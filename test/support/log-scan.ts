@@ -15,8 +15,18 @@ export interface ScanOptions {
   schema: string;
   /** The commands acknowledged to clients (e.g. `load.acknowledged()`); those without a version are passed over. */
   acknowledged?: readonly AcknowledgedCommand[];
-  /** Players' points as some view shows them (`load.livePoints()`, {@link profilePoints}): each must equal the log's sum. */
-  points?: ReadonlyMap<string, number>;
+  /**
+   * Players' points as some view shows them (`load.livePoints()`, {@link profilePoints}): each must
+   * equal the log's sum — up to the stream version the view had reached, where it says (a live
+   * watch is scanned while commands still land: later events are not its to have seen).
+   */
+  points?: ReadonlyMap<string, number | PointsSeen>;
+}
+
+/** Points as a watch showed them, after the events of its stream up to `atVersion`. */
+export interface PointsSeen {
+  points: number;
+  atVersion: number;
 }
 
 export interface ScanReport {
@@ -98,13 +108,12 @@ export async function scanLog(options: ScanOptions): Promise<ScanReport> {
     const points: ScanReport['points'] = [];
     if (options.points && options.points.size > 0) {
       const userIds = [...options.points.keys()];
-      const sums = await sql<{ userId: string; log: number }[]>`
-        select substr(stream_id, 6) as "userId", coalesce(sum((data->>'amount')::int), 0)::int as log
-        from events where type = 'points.earned' and stream_id = any(${userIds.map((id) => `user/${id}`)}::text[])
-        group by stream_id`;
-      const logged = new Map(sums.map((row) => [row.userId, row.log]));
-      for (const [userId, view] of options.points) {
-        const log = logged.get(userId) ?? 0;
+      const rows = await sql<{ userId: string; version: number; amount: number }[]>`
+        select substr(stream_id, 6) as "userId", version::int as version, (data->>'amount')::int as amount
+        from events where type = 'points.earned' and stream_id = any(${userIds.map((id) => `user/${id}`)}::text[])`;
+      for (const [userId, seen] of options.points) {
+        const { points: view, atVersion } = typeof seen === 'number' ? { points: seen, atVersion: Infinity } : seen;
+        const log = rows.filter((row) => row.userId === userId && row.version <= atVersion).reduce((sum, row) => sum + row.amount, 0);
         if (view !== log) points.push({ userId, view, log });
       }
     }

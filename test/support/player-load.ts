@@ -2,6 +2,7 @@
 // every command's outcome and every push each player's watch delivered.
 import WebSocket from 'ws';
 import { ErrorCode, GamifierClient, type CommandResult, type WatchItem } from '../../protocol/client/index.js';
+import type { PointsSeen } from './log-scan.js';
 
 /** One command of the load, from its first send to its final outcome. */
 export interface LoadCommand {
@@ -249,16 +250,18 @@ export class PlayerLoad {
     return report;
   }
 
-  /** Each player's points as their screen shows them: the last snap's, plus the `points.earned` pushed after it. */
-  livePoints(): Map<string, number> {
-    const points = new Map<string, number>();
+  /** Each player's points as their screen shows them (the last snap's, plus the `points.earned` pushed after it), and the version it had reached. */
+  livePoints(): Map<string, PointsSeen> {
+    const points = new Map<string, PointsSeen>();
     for (const player of this.players) {
       let total: number | undefined;
+      let atVersion = 0;
       for (const push of player.pushes) {
         if (push.kind === 'snap') total = push.points ?? 0;
         else if (total !== undefined && push.points !== undefined) total += push.points;
+        atVersion = Math.max(atVersion, push.version);
       }
-      if (total !== undefined) points.set(player.userId, total);
+      if (total !== undefined) points.set(player.userId, { points: total, atVersion });
     }
     return points;
   }
