@@ -152,7 +152,13 @@ function Console({ api, token, onRefused }: { api: AdminApi; token: string; onRe
       <main class="layout">
         <TrafficPanel history={history} />
         {snapshot ? <ClusterPanel cluster={snapshot.cluster} /> : <section class="panel">Loading the cluster…</section>}
-        {snapshot ? <RepairsPanel api={api} projections={snapshot.projections} deadLetters={snapshot.deadLetters} refresh={() => wake.current()} /> : null}
+        {snapshot ? <RepairsPanel
+            api={api}
+            projections={snapshot.projections}
+            deadLetters={snapshot.deadLetters}
+            projectorsOn={snapshot.cluster.clustered ? (snapshot.cluster.shards.find((row) => row.shard === 0)?.owner ?? undefined) : undefined}
+            refresh={() => wake.current()}
+          /> : null}
       </main>
     </div>
   );

@@ -41,9 +41,9 @@ export function Chart({ title, unit, times, series, height = 190 }: ChartProps) 
       height,
       cursor: { drag: { x: false, y: false } },
       legend: { show: true, live: true },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(max * 1.15, unit === 'ms' ? 1 : 1)] } },
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(max * 1.15, 1)] } },
       axes: [
-        { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 } },
+        { stroke: axisColor, space: 70, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 }, values: (_u, ticks) => ticks.map(clock) },
         { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 }, size: 52, values: (_u, ticks) => ticks.map((tick) => format(tick)) },
       ],
       series: [
@@ -77,6 +77,9 @@ export function Chart({ title, unit, times, series, height = 190 }: ChartProps) 
 
   return <div class="chart" ref={holder} role="img" aria-label={`${title}, in ${unit}, over the last ${times.length} seconds`} />;
 }
+
+/** 17:46:05, from seconds since the epoch. */
+const clock = (seconds: number) => new Date(seconds * 1_000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 
 /** 0.42, 4.2, 42, 420, 4.2k */
 export function format(value: number): string {

@@ -5,12 +5,14 @@ interface RepairsProps {
   api: AdminApi;
   projections: ProjectionStatus[];
   deadLetters: DeadLetter[];
+  /** In a cluster, the node that runs the projectors (the holder of shard 0); the others show theirs stopped. */
+  projectorsOn: string | undefined;
   /** Poll again now, after an action changed something. */
   refresh(): void;
 }
 
 /** Projection lag and rebuilds, parked projection events and dead letters, with what an operator can do about each. */
-export function RepairsPanel({ api, projections, deadLetters, refresh }: RepairsProps) {
+export function RepairsPanel({ api, projections, deadLetters, projectorsOn, refresh }: RepairsProps) {
   const [notice, setNotice] = useState<{ text: string; error: boolean } | undefined>();
   const act = async (what: string, action: () => Promise<string>) => {
     try {
@@ -26,6 +28,7 @@ export function RepairsPanel({ api, projections, deadLetters, refresh }: Repairs
     <section class="panel repairs" aria-labelledby="repairs-title">
       <header class="panel-head">
         <h2 id="repairs-title">Projections and failures</h2>
+        {projectorsOn ? <span class="tag">projectors run on {projectorsOn} (holder of shard 0)</span> : null}
       </header>
       <p class={`notice ${notice?.error ? 'error' : ''}`} role="status" aria-live="polite">
         {notice?.text ?? ''}
