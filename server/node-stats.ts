@@ -1,29 +1,11 @@
 import type { MetricValue, Registry } from 'prom-client';
 import { BusError, type Bus, type BusSubscription } from '../bus/index.js';
+import type { NodeFigures, Unanswered } from '../protocol/contracts/admin-stats.js';
 
-/**
- * One node's running totals, read from its Prometheus registry (server/metrics.ts): the same
- * counters and histogram buckets /metrics shows, summed over their labels. Rates and percentiles
- * are the reader's to compute from two readings (the dashboard does, as Prometheus' `rate` and
- * `histogram_quantile` would).
- */
-export interface NodeFigures {
-  node: string;
-  /** When the node read its registry (epoch ms, its own clock). */
-  at: number;
-  /** `gamifier_commands_total` by outcome (`ok`, `rejected`, or the failure code). */
-  commands: Record<string, number>;
-  /** `gamifier_events_appended_total`. */
-  eventsAppended: number;
-  /** `gamifier_command_duration_seconds`: upper bounds (seconds, without +Inf), cumulative counts per bound, and the total count and sum. */
-  commandLatency: { buckets: number[]; counts: number[]; count: number; sum: number };
-}
-
-/** Which live member did not answer for its figures, and why (a bus error code: BUS_TIMEOUT, BUS_NO_RESPONDERS …). */
-export interface Unanswered {
-  node: string;
-  code: string;
-}
+// A node's figures are its running totals, read from its Prometheus registry (server/metrics.ts):
+// the counters and histogram buckets /metrics shows, summed over their labels. Rates and
+// percentiles are the reader's to compute from two readings, as Prometheus' `rate` and
+// `histogram_quantile` would (the dashboard does).
 
 /** The subject a node answers requests for its figures on, next to its `g.node.<id>` (cluster/router.ts). */
 export const statsSubject = (node: string): string => `g.node.${node}.stats`;

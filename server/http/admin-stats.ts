@@ -1,33 +1,6 @@
-import { Type } from '@sinclair/typebox';
+import { ClusterStats, type NodeFigures, type Unanswered } from '../../protocol/contracts/admin-stats.js';
 import type { Auth } from '../auth.js';
-import type { NodeFigures, Unanswered } from '../node-stats.js';
 import { answer, type Router } from './router.js';
-
-const Count = Type.Number({ minimum: 0 });
-
-const NodeFiguresBody = Type.Object({
-  node: Type.String(),
-  at: Type.Integer({ description: 'when the node read its registry (epoch ms, its own clock)' }),
-  commands: Type.Record(Type.String(), Count, { description: 'gamifier_commands_total by outcome (ok, rejected, or the failure code)' }),
-  eventsAppended: Type.Number({ minimum: 0, description: 'gamifier_events_appended_total' }),
-  commandLatency: Type.Object(
-    {
-      buckets: Type.Array(Type.Number(), { description: 'upper bounds in seconds, without +Inf' }),
-      counts: Type.Array(Count, { description: 'cumulative count at each bound' }),
-      count: Count,
-      sum: Type.Number({ minimum: 0 }),
-    },
-    { description: 'gamifier_command_duration_seconds, summed over actor types' },
-  ),
-});
-
-export const ClusterStats = Type.Object({
-  node: Type.String({ description: 'the node that answered and gathered the others' }),
-  at: Type.Integer(),
-  timeoutMs: Type.Integer({ minimum: 1, description: 'how long each member was waited for' }),
-  nodes: Type.Array(NodeFiguresBody),
-  unanswered: Type.Array(Type.Object({ node: Type.String(), code: Type.String() }), { description: 'live members that did not answer in time, with the bus error code' }),
-});
 
 /**
  * `GET /v1/admin/stats`: every live member's running totals (commands by outcome, events appended,

@@ -1,3 +1,7 @@
+import type { ClusterStats, NodeFigures } from '../../protocol/contracts/admin-stats.js';
+
+export type { ClusterStats, NodeFigures };
+
 /**
  * The operator endpoints the dashboard reads and acts through (docs/API.md "Operators"), with the
  * admin token as Bearer. The shapes are the fields the dashboard shows, not the whole answers.
@@ -23,22 +27,6 @@ export interface ClusterStatus {
   members: Member[];
   shards: Array<{ shard: number; owner: string | null; epoch: number; state: string }>;
   handoffs: Array<{ shard: number; from: string; to?: string; since: string }>;
-}
-
-export interface NodeFigures {
-  node: string;
-  at: number;
-  commands: Record<string, number>;
-  eventsAppended: number;
-  commandLatency: { buckets: number[]; counts: number[]; count: number; sum: number };
-}
-
-export interface ClusterStats {
-  node: string;
-  at: number;
-  timeoutMs: number;
-  nodes: NodeFigures[];
-  unanswered: Array<{ node: string; code: string }>;
 }
 
 export interface ParkedEvent {

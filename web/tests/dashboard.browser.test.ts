@@ -97,6 +97,8 @@ describe.skipIf(!chromium)("the operators' dashboard", () => {
 
       expect(await seriousA11yViolations(page)).toEqual([]);
       expect(browser.problems.errors).toEqual([]);
+      // It would go on polling a server that is about to stop.
+      await page.context().close();
     }, 60_000);
   });
 
@@ -137,6 +139,7 @@ describe.skipIf(!chromium)("the operators' dashboard", () => {
 
       expect(await seriousA11yViolations(page)).toEqual([]);
       expect(browser.problems.errors).toEqual([]);
+      await page.context().close();
     }, 60_000);
   });
 });
