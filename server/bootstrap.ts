@@ -9,6 +9,7 @@ import { Auth } from './auth.js';
 import type { Config } from './config.js';
 import { openDatabase } from './database.js';
 import { mountAdmin } from './http/admin.js';
+import { mountAdminStats } from './http/admin-stats.js';
 import { mountCommands } from './http/commands.js';
 import { mountDevToken } from './http/dev-token.js';
 import { mountHealth } from './http/health.js';
@@ -19,6 +20,7 @@ import { defaultWebRoot, StaticFiles } from './http/static-files.js';
 import { listen, type Listening } from './listen.js';
 import type { Logger } from './log.js';
 import { ServerMetrics } from './metrics.js';
+import { gatherFigures, serveFigures } from './node-stats.js';
 import { openNodeBus } from './node-bus.js';
 import { clusterStatus, openClusterNode } from './cluster-node.js';
 import { backgroundWork } from './background-work.js';
@@ -78,6 +80,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     await store.close();
     throw error;
   });
+  // Other nodes' dashboards ask this node for its figures (GET /v1/admin/stats).
+  const figures = serveFigures(bus, config.nodeName, metrics.registry);
   const queries = readModelQueries(store.sql);
   const changes = new ReadModelChanges(bus, (userId) => queries.feed.friends(userId));
   const projections = new Projections(store.store, gameProjections, {
@@ -153,6 +157,16 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     actorTypes: gameActorTypes.map((type) => type.name),
     cluster: () => clusterStatus(cluster, alone),
   });
+  const statsTimeoutMs = 500;
+  mountAdminStats(router, {
+    auth,
+    node: config.nodeName,
+    timeoutMs: statsTimeoutMs,
+    gather: async () => {
+      const members = cluster ? (await cluster.status()).members.filter((member) => member.live).map((member) => member.nodeId) : [];
+      return gatherFigures(bus, { node: config.nodeName, registry: metrics.registry }, members, statsTimeoutMs);
+    },
+  });
   mountContracts(router);
   const webRoot = config.webRoot ?? defaultWebRoot();
   const pages = await StaticFiles.load(webRoot);
@@ -207,6 +221,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       await work.stop();
       await liveRuntime.stop();
       await cluster?.stop();
+      figures.unsubscribe();
       await bus.close();
       await store.close();
       log.info('stopped');

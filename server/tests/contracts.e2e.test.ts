@@ -144,6 +144,7 @@ describe.skipIf(!available)('the OpenAPI and AsyncAPI documents of a real server
     await call('POST', '/v1/admin/projections/nothing/rebuild', { token: admin });
     expect((await call('POST', '/v1/admin/projections/leaderboard/rebuild', { token: admin })).status).toBe(202);
     await call('GET', '/v1/admin/cluster', { token: admin });
+    await call('GET', '/v1/admin/stats', { token: admin });
     await call('GET', '/healthz');
     await call('GET', '/readyz');
     await call('GET', '/metrics');

@@ -1,7 +1,5 @@
 import { render } from 'preact';
+import { App } from './app.js';
+import './dashboard.css';
 
-function Dashboard() {
-  return <main><h1>Gamifier — operators' dashboard</h1></main>;
-}
-
-render(<Dashboard />, document.getElementById('app')!);
+render(<App />, document.getElementById('app')!);
