@@ -168,6 +168,15 @@ export class ClusterNode {
     await this.options.sql.end({ timeout: 2 });
   }
 
+  /**
+   * The node that runs the cluster-wide work (outbox, timers, projectors: the holder of shard 0),
+   * as this node last read the shard table; undefined while nobody holds it.
+   */
+  workNode(): string | undefined {
+    if (this.claims.held.has(0)) return this.options.node;
+    return this.rebalancer?.owner(0)?.node;
+  }
+
   async status(): Promise<ClusterStatus> {
     const state = await this.leases.read();
     const counts = new Map<string, number>();

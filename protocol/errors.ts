@@ -44,6 +44,7 @@ export const ErrorCode = {
   COMMAND_NOT_FOUND: 'COMMAND_NOT_FOUND',
   STREAM_NOT_FOUND: 'STREAM_NOT_FOUND',
   PROJECTION_NOT_FOUND: 'PROJECTION_NOT_FOUND',
+  PROJECTORS_UNAVAILABLE: 'PROJECTORS_UNAVAILABLE',
   PARKED_EVENT_NOT_FOUND: 'PARKED_EVENT_NOT_FOUND',
   PARKED_EVENT_STILL_FAILS: 'PARKED_EVENT_STILL_FAILS',
   // process
@@ -152,6 +153,11 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
   COMMAND_NOT_FOUND: { status: 404, description: 'No command with this id was handled for this actor.' },
   STREAM_NOT_FOUND: { status: 404, description: 'The stream has no events.' },
   PROJECTION_NOT_FOUND: { status: 404, description: 'No projection has this name.' },
+  PROJECTORS_UNAVAILABLE: {
+    status: 503,
+    description:
+      'In a cluster the projectors run on one node (the holder of shard 0), and this request went to it over the bus: that node did not answer in time, or the projectors are moving to another node. Ask again.',
+  },
   PARKED_EVENT_NOT_FOUND: {
     status: 404,
     description: 'The projection has no parked event with this id (it was retried, skipped, or its generation was replaced).',

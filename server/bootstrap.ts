@@ -9,6 +9,7 @@ import { Auth } from './auth.js';
 import type { Config } from './config.js';
 import { openDatabase } from './database.js';
 import { mountAdmin } from './http/admin.js';
+import { forwardTo, serveForwarded } from './http/admin-forward.js';
 import { mountAdminStats } from './http/admin-stats.js';
 import { mountCommands } from './http/commands.js';
 import { mountDevToken } from './http/dev-token.js';
@@ -82,6 +83,9 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   });
   // Other nodes' dashboards ask this node for its figures (GET /v1/admin/stats).
   const figures = serveFigures(bus, config.nodeName, metrics.registry);
+  // Other nodes hand this one the admin requests for the work it runs (http/admin-forward.ts).
+  const router = new Router();
+  const forwarded = serveForwarded(bus, config.nodeName, router, log);
   const queries = readModelQueries(store.sql);
   const changes = new ReadModelChanges(bus, (userId) => queries.feed.friends(userId));
   const projections = new Projections(store.store, gameProjections, {
@@ -135,7 +139,6 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
 
   let draining = false;
   const node = () => ({ name: config.nodeName, startedAt: startedAt.toISOString(), database: store.kind });
-  const router = new Router();
   mountHealth(router, {
     describe: () => ({ node: config.nodeName, database: store.kind, schemaVersion: store.migrations.current, startedAt: startedAt.toISOString() }),
     database: () => store.health.state,
@@ -156,6 +159,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     auth,
     actorTypes: gameActorTypes.map((type) => type.name),
     cluster: () => clusterStatus(cluster, alone),
+    ...(cluster ? { atProjectors: forwardTo(bus, config.nodeName, () => cluster.workNode()) } : {}),
   });
   const statsTimeoutMs = 500;
   mountAdminStats(router, {
@@ -222,6 +226,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       await liveRuntime.stop();
       await cluster?.stop();
       figures.unsubscribe();
+      forwarded.unsubscribe();
       await bus.close();
       await store.close();
       log.info('stopped');

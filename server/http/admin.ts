@@ -7,7 +7,7 @@ import { CommandApplied } from '../../protocol/contracts/http.js';
 import * as Body from './admin-bodies.js';
 import { commandErrors, outcomeReply } from './commands.js';
 import { optional, QueryInt, queryInt } from './reads.js';
-import { HttpError, ok, type Reply, type Request, type RouteDoc, type Router } from './router.js';
+import { HttpError, ok, type Handler, type Reply, type Request, type RouteDoc, type Router } from './router.js';
 
 function address(request: Request): string {
   const streamId = `${request.params.type}/${request.params.id}`;
@@ -50,11 +50,17 @@ export function mountAdmin(
     actorTypes: readonly string[];
     /** Members, shard owners and epochs, actors and sessions per node, handoffs (docs/OPERATIONS.md). */
     cluster: () => Promise<Record<string, unknown>>;
+    /** Runs a projection request where the projectors run: here, or (in a cluster) on the holder of shard 0 (http/admin-forward.ts). */
+    atProjectors?: (handler: Handler) => Handler;
   },
 ): void {
   const admin = (handler: (request: Request) => Promise<Reply>) => (request: Request) => {
     deps.auth.requireAdmin(request.headers.authorization);
     return handler(request);
+  };
+  const atProjectors = (handler: (request: Request) => Promise<Reply>): Handler => {
+    const checked = admin(handler);
+    return deps.atProjectors ? admin(async (request) => deps.atProjectors!(checked)(request)) : checked;
   };
 
   // The three views of one stream answer alike: a malformed id is STREAM_ID_INVALID, a stream
@@ -149,8 +155,8 @@ export function mountAdmin(
 
   router.get(
     '/v1/admin/projections',
-    operator('Every projection: state, generation, checkpoint, lag, rebuild, parked events', { 200: Body.ProjectionStatuses }, []),
-    admin(async () => {
+    operator('Every projection: state, generation, checkpoint, lag, rebuild, parked events', { 200: Body.ProjectionStatuses }, [ErrorCode.PROJECTORS_UNAVAILABLE]),
+    atProjectors(async () => {
       const statuses = await deps.projections.status();
       const projections = statuses.map((status) => ({ ...status, parked: { ...status.parked, list: `/v1/admin/projections/${status.name}/parked` } }));
       return ok({ projections });
@@ -159,13 +165,13 @@ export function mountAdmin(
 
   router.get(
     '/v1/admin/projections/:name/parked',
-    operator('The events a projection parked, in log order', { 200: Body.ParkedEvents }, [ErrorCode.QUERY_INVALID, ErrorCode.PROJECTION_NOT_FOUND], optional({
+    operator('The events a projection parked, in log order', { 200: Body.ParkedEvents }, [ErrorCode.QUERY_INVALID, ErrorCode.PROJECTION_NOT_FOUND, ErrorCode.PROJECTORS_UNAVAILABLE], optional({
       status: Type.Union([Type.Literal('parked'), Type.Literal('skipped')], { default: 'parked' }),
       generation: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'default: the served generation' }),
       limit: ListLimit,
       after: After,
     })),
-    admin(async (request) => {
+    atProjectors(async (request) => {
       const status = request.query.get('status') ?? 'parked';
       if (status !== 'parked' && status !== 'skipped') throw new HttpError(ErrorCode.QUERY_INVALID, 'status is parked or skipped');
       const generation = request.query.has('generation') ? queryInt(request, 'generation', Generation) : undefined;
@@ -181,8 +187,8 @@ export function mountAdmin(
 
   router.post(
     '/v1/admin/projections/:name/parked/:id/retry',
-    operator('Apply a parked event again, on its own', { 200: Body.ParkedRetried }, [ErrorCode.QUERY_INVALID, ErrorCode.PROJECTION_NOT_FOUND, ErrorCode.PARKED_EVENT_NOT_FOUND, ErrorCode.PARKED_EVENT_STILL_FAILS]),
-    admin(async (request) => {
+    operator('Apply a parked event again, on its own', { 200: Body.ParkedRetried }, [ErrorCode.QUERY_INVALID, ErrorCode.PROJECTION_NOT_FOUND, ErrorCode.PARKED_EVENT_NOT_FOUND, ErrorCode.PARKED_EVENT_STILL_FAILS, ErrorCode.PROJECTORS_UNAVAILABLE]),
+    atProjectors(async (request) => {
       const id = parkedId(request);
       const outcome = await deps.projections.retryParked(request.params.name!, id);
       if (!outcome.applied) {
@@ -194,14 +200,14 @@ export function mountAdmin(
 
   router.post(
     '/v1/admin/projections/:name/parked/:id/skip',
-    operator('Discard a parked event for good (it stays on record as skipped)', { 200: Body.ParkedSkipped }, [ErrorCode.QUERY_INVALID, ErrorCode.PROJECTION_NOT_FOUND, ErrorCode.PARKED_EVENT_NOT_FOUND]),
-    admin(async (request) => ok({ skipped: await deps.projections.skipParked(request.params.name!, parkedId(request)) })),
+    operator('Discard a parked event for good (it stays on record as skipped)', { 200: Body.ParkedSkipped }, [ErrorCode.QUERY_INVALID, ErrorCode.PROJECTION_NOT_FOUND, ErrorCode.PARKED_EVENT_NOT_FOUND, ErrorCode.PROJECTORS_UNAVAILABLE]),
+    atProjectors(async (request) => ok({ skipped: await deps.projections.skipParked(request.params.name!, parkedId(request)) })),
   );
 
   router.post(
     '/v1/admin/projections/:name/rebuild',
-    operator('Rebuild a read model into a new generation while the current one serves', { 202: Body.RebuildStarted }, [ErrorCode.PROJECTION_NOT_FOUND]),
-    admin(async (request) => {
+    operator('Rebuild a read model into a new generation while the current one serves', { 202: Body.RebuildStarted }, [ErrorCode.PROJECTION_NOT_FOUND, ErrorCode.PROJECTORS_UNAVAILABLE]),
+    atProjectors(async (request) => {
       // An unknown name throws PROJECTION_NOT_FOUND. The rebuild runs on after the answer; its
       // progress and any failure show in GET /v1/admin/projections.
       const handle = await deps.projections.rebuild(request.params.name!);
