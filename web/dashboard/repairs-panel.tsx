@@ -5,7 +5,7 @@ interface RepairsProps {
   api: AdminApi;
   projections: ProjectionStatus[];
   deadLetters: DeadLetter[];
-  /** In a cluster, the node that runs the projectors (the holder of shard 0); the others show theirs stopped. */
+  /** In a cluster, the node that runs the projectors (the holder of shard 0): any node answers for it (server/http/admin-forward.ts). */
   projectorsOn: string | undefined;
   /** Poll again now, after an action changed something. */
   refresh(): void;
