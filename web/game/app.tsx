@@ -106,7 +106,7 @@ function Game({ userId }: { userId: string }) {
                 <p class="muted">Join an open challenge below, or create one and invite your friends.</p>
               </Card>
             )}
-            <ChallengeBrowse joined={mine} refreshKey={refreshKey} onFollow={setFollowed} />
+            <ChallengeBrowse joined={mine} followed={current} refreshKey={refreshKey} onFollow={setFollowed} />
             <ChallengeCreate
               onCreated={(challengeId) => {
                 setFollowed(challengeId);

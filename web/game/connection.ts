@@ -1,4 +1,5 @@
 import {
+  ClientError,
   GamifierClient,
   WEBSOCKET_PATH,
   type ClientCommandType,
@@ -52,7 +53,7 @@ export class GameConnection {
       newId,
       onStatus: (status) => this.statusChanged(status),
     });
-    this.client.opened.catch((error: Error) => (this.endReason = error.message));
+    this.client.opened.catch((error: ClientError) => (this.endReason = `${error.code}: ${error.message}`));
   }
 
   get status(): ClientStatus {

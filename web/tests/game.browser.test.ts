@@ -4,9 +4,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Auth } from '../../server/auth.js';
 import { buildPages, needChromium, seriousA11yViolations, TestBrowser } from '../../test/support/browser.js';
 import { startCutProxy, type CutProxy } from '../../test/support/cut-proxy.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { needPostgres } from '../../test/support/services.js';
 
 /**
  * The game page as two players see it: each in a browser context of their own, on a real server,
@@ -21,12 +23,15 @@ describe.skipIf(!needChromium())('the game page', () => {
   let server: TestServer;
   let proxy: CutProxy;
   let browser: TestBrowser;
+  /** PostgreSQL where there is one (a server starts on it in half the time PGlite takes), else PGlite. */
+  let database: 'postgres' | 'pglite';
   /** The test's pages, for a screenshot of each when it fails. */
   const opened: Page[] = [];
 
   beforeAll(async () => {
     pages = await buildPages();
-    server = await startTestServer('pglite', { WEB_ROOT: pages.dir });
+    database = (await needPostgres()) ? 'postgres' : 'pglite';
+    server = await startTestServer(database, { WEB_ROOT: pages.dir });
     proxy = await startCutProxy(server.url);
     browser = await TestBrowser.launch();
   });
@@ -76,6 +81,7 @@ describe.skipIf(!needChromium())('the game page', () => {
     await bob.getByRole('button', { name: 'Follow Lunch cup' }).waitFor(live);
     await expect.poll(() => rankingScore(ada, 'bob'), live).toBe('0');
     await expect.poll(() => rankingScore(bob, 'Ada'), live).toBe('0');
+    await expect.poll(() => ada.getByRole('list', { name: 'Open and running challenges' }).textContent(), live).toContain('2/10 players');
 
     // Both play: a meal for Ada (10 points and the first-meal achievement's 10), water for Bob (hydrated: 10).
     await logMeal(ada, 'Chicken salad');
@@ -135,6 +141,33 @@ describe.skipIf(!needChromium())('the game page', () => {
     const errorsOutsideCut = browser.problems.errors.filter((error) => !errorsDuringCut.includes(error));
     expect(errorsOutsideCut).toEqual([]);
   }, 90_000);
+
+  it('on a production server, signs in with a token the player pastes, and says why a refused one ends the session', async () => {
+    const secrets = { JWT_SECRET: 'a-production-secret-of-forty-characters!', ADMIN_TOKEN: 'an-admin-token-for-tests' };
+    const production = await startTestServer(database, { WEB_ROOT: pages.dir, GAMIFIER_MODE: 'production', ...secrets });
+    const errorsBefore = browser.problems.errors.length;
+    try {
+      const page = await browser.page();
+      opened.push(page);
+      await page.goto(production.url);
+      await page.getByLabel('Player token').waitFor(live);
+      expect(await page.getByLabel('Player id').count(), 'no development tokens in production').toBe(0);
+
+      const forged = await new Auth('another-secret-of-forty-characters-long!', secrets.ADMIN_TOKEN).issue('cy', 3_600);
+      await page.getByLabel('Player token').fill(forged);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').filter({ hasText: 'AUTH_INVALID' }).waitFor(live);
+      await page.getByRole('button', { name: 'Sign in again' }).click();
+
+      await page.getByLabel('Player token').fill(await new Auth(secrets.JWT_SECRET, secrets.ADMIN_TOKEN).issue('cy', 3_600));
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Create your player' }).waitFor(live);
+      expect(await page.locator('.connection-badge').textContent()).toContain('Connected');
+      expect(browser.problems.errors.slice(errorsBefore)).toEqual([]);
+    } finally {
+      await production.close();
+    }
+  }, 60_000);
 });
 
 async function signIn(page: Page, userId: string): Promise<void> {

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { ChallengeTopicState } from '../../../protocol/topic-schemas.js';
 import { Card } from '../../shared/card.js';
 import { requestJson } from '../../shared/http.js';
 import { useCommand } from '../use-command.js';
-import { useConnection, useConnectionStatus } from '../use-topic.js';
+import { useConnection, useConnectionStatus, useTopic } from '../use-topic.js';
 import { fromNow, kindLabel } from './challenge-kinds.js';
 import { Alert, Notice } from './notice.js';
 
@@ -24,8 +25,11 @@ interface DirectoryItem {
  * The challenges open to join or running, from the directory (read again on demand, every 30 s,
  * when the connection comes back, when the player's challenges change, and when `refreshKey` changes); join one, or follow one already joined.
  */
-export function ChallengeBrowse({ joined, refreshKey, onFollow }: { joined: readonly string[]; refreshKey: number; onFollow(challengeId: string): void }) {
+export function ChallengeBrowse(props: { joined: readonly string[]; followed: string | undefined; refreshKey: number; onFollow(challengeId: string): void }) {
+  const { joined, refreshKey, onFollow } = props;
   const connection = useConnection();
+  // The challenge on the board is watched live already: its player count is shown from there, not from the last read.
+  const { state: followed } = useTopic<ChallengeTopicState>(props.followed && `challenge/${props.followed}`);
   const status = useConnectionStatus(connection);
   const { run, outcome, busy } = useCommand();
   const [items, setItems] = useState<DirectoryItem[] | undefined>(undefined);
@@ -76,13 +80,14 @@ export function ChallengeBrowse({ joined, refreshKey, onFollow }: { joined: read
         <ul class="directory" aria-label="Open and running challenges">
           {items.map((item) => {
             const mine = joined.includes(item.challengeId);
-            const full = item.participants >= item.maxParticipants;
+            const participants = followed?.challengeId === item.challengeId ? followed.participantCount : item.participants;
+            const full = participants >= item.maxParticipants;
             return (
               <li key={item.challengeId} class="directory-item">
                 <div>
                   <strong>{item.title}</strong>
                   <p class="muted small">
-                    {kindLabel(item.kind)} · {item.participants}/{item.maxParticipants} players ·{' '}
+                    {kindLabel(item.kind)} · {participants}/{item.maxParticipants} players ·{' '}
                     {item.startsAt <= connection.serverNow() ? `ends ${fromNow(item.endsAt, connection.serverNow())}` : `starts ${fromNow(item.startsAt, connection.serverNow())}`}
                   </p>
                 </div>
