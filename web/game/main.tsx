@@ -1,7 +1,6 @@
 import { render } from 'preact';
+import '../shared/base.css';
+import './game.css';
+import { App } from './app.js';
 
-function Game() {
-  return <main><h1>Gamifier</h1></main>;
-}
-
-render(<Game />, document.getElementById('app')!);
+render(<App />, document.getElementById('app')!);
