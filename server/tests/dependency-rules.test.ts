@@ -47,6 +47,7 @@ describe('dependency rules (.dependency-cruiser.cjs, DESIGN.md "Layout")', () =>
     const edges = new Set(output.modules.flatMap((m) => m.dependencies.map((d) => `${m.source} → ${d.resolved}`)));
     expect(edges).toContain('server/bootstrap.ts → game/index.ts');
     expect(edges).toContain('game/read-models/index.ts → store/index.ts');
+    expect([...edges].some((edge) => /^web\/(game|dashboard|shared)\/.* → protocol\//.test(edge))).toBe(true);
   }, 60_000);
 
   const upward: Array<[rule: string, files: Record<string, string>]> = [

@@ -103,7 +103,6 @@ describe.skipIf(!needChromium())('the game page', () => {
 
     // Bob's connection is cut: his page says it is reconnecting while Ada plays on.
     await bob.evaluate(() => ((globalThis as { notReloaded?: boolean }).notReloaded = true));
-    const errorsBeforeCut = browser.problems.errors.length;
     proxy.cut();
     await bob.locator('.connection-badge').getByText('Reconnecting…').waitFor(live);
     await ada.getByLabel('Amount (ml)').fill('2000');
@@ -116,7 +115,8 @@ describe.skipIf(!needChromium())('the game page', () => {
     // Restored: the page reconnects by itself and catches up, without a reload.
     proxy.restore();
     await bob.locator('.connection-badge').getByText('Connected').waitFor({ timeout: 15_000 });
-    const errorsDuringCut = browser.problems.errors.slice(errorsBeforeCut);
+    // It had tried to reconnect during the cut: the proxy held that attempt until the restore.
+    expect(proxy.stats.held).toBeGreaterThan(0);
     await expect.poll(() => rankingScore(bob, 'Ada'), live).toBe('40');
     await expect.poll(() => leaderboardPoints(bob, 'Ada'), live).toBe('40');
     expect(await bob.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(true);
@@ -135,11 +135,8 @@ describe.skipIf(!needChromium())('the game page', () => {
     await bob.reload();
     await bob.getByLabel('Player id').waitFor(live);
 
-    // While cut, the browser itself reports each refused reconnection attempt; nothing else may be reported.
-    const refusedAttempts = /^http:\/\/127\.0\.0\.1:\d+\/: console: WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/v1\/ws' failed/;
-    expect(errorsDuringCut.every((error) => error.startsWith(proxy.url) && refusedAttempts.test(error)), errorsDuringCut.join('\n')).toBe(true);
-    const errorsOutsideCut = browser.problems.errors.filter((error) => !errorsDuringCut.includes(error));
-    expect(errorsOutsideCut).toEqual([]);
+    // Neither page reported an error: no console error, no uncaught exception, no CSP violation.
+    expect(browser.problems.errors).toEqual([]);
   }, 90_000);
 
   it('on a production server, signs in with a token the player pastes, and says why a refused one ends the session', async () => {
