@@ -4,7 +4,7 @@
  * event of its own.
  *
  * A path names a field of the event's data: `displayName`, `foods[].name` (the `name` of every
- * element of `foods`). A field that is absent is left alone. Each field reads as its `redacted`
+ * element of `foods`), `tags[]` (every element of `tags`). A field that is absent is left alone. Each field reads as its `redacted`
  * value once the subject's key is destroyed (default {@link REDACTED}).
  *
  * @example
@@ -45,7 +45,6 @@ export function compilePolicy(policy: PersonalDataPolicy): Map<string, CompiledP
           if (!match) throw new Error(`personal field ${type} ${text}: ${JSON.stringify(part)} is not a name or name[]`);
           return { key: match[1]!, each: match[2] !== undefined };
         });
-        if (segments[segments.length - 1]!.each) throw new Error(`personal field ${type} ${text} must end in a field, not an array`);
         return { text, segments, redacted: typeof field === 'string' ? REDACTED : field.redacted };
       }),
     );
@@ -63,7 +62,12 @@ export function visitPath(data: unknown, path: CompiledPath, visit: (holder: Rec
     const holder = value as Record<string, unknown>;
     const { key, each } = path.segments[i]!;
     if (!Object.prototype.hasOwnProperty.call(holder, key)) return;
-    if (i === path.segments.length - 1) return visit(holder, key);
+    if (i === path.segments.length - 1) {
+      if (!each) return visit(holder, key);
+      const list = holder[key];
+      if (Array.isArray(list)) for (let j = 0; j < list.length; j++) visit(list as unknown as Record<string, unknown>, String(j));
+      return;
+    }
     const next = holder[key];
     if (each) {
       if (Array.isArray(next)) for (const element of next) walk(element, i + 1);

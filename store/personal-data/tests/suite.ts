@@ -8,7 +8,7 @@ import type { PersonalDataPolicy } from '../policy.js';
 export const testPolicy: PersonalDataPolicy = {
   fields: {
     'person.profile.registered': ['displayName', { path: 'timezone', redacted: 'UTC' }],
-    'person.meal.logged': ['foods[].name'],
+    'person.meal.logged': ['foods[].name', 'tags[]'],
   },
   subjectOf: (streamId) => (streamId.startsWith('person/') ? streamId.slice('person/'.length) : undefined),
 };
@@ -35,7 +35,7 @@ export function eventsOf(person: Person): NewEvent[] {
     {
       id: randomUUID(),
       type: 'person.meal.logged',
-      data: { mealId: 'm1', foods: [{ name: person.food, calories: 380 }, { name: `${person.food}-2`, calories: 90 }], totals: { calories: 470 } },
+      data: { mealId: 'm1', foods: [{ name: person.food, calories: 380 }, { name: `${person.food}-2`, calories: 90 }], totals: { calories: 470 }, tags: [`${person.food}-tag`] },
     },
     { id: randomUUID(), type: 'person.water.logged', data: { ml: 250 } },
   ];
@@ -44,13 +44,13 @@ export function eventsOf(person: Person): NewEvent[] {
 /** What every read path gives back for `person` while their key lives. */
 export const plaintextOf = (person: Person) => [
   { userId: person.id, displayName: person.name, timezone: person.timezone },
-  { mealId: 'm1', foods: [{ name: person.food, calories: 380 }, { name: `${person.food}-2`, calories: 90 }], totals: { calories: 470 } },
+  { mealId: 'm1', foods: [{ name: person.food, calories: 380 }, { name: `${person.food}-2`, calories: 90 }], totals: { calories: 470 }, tags: [`${person.food}-tag`] },
   { ml: 250 },
 ];
 
 export const redactedOf = (person: Person) => [
   { userId: person.id, displayName: '(deleted)', timezone: 'UTC' },
-  { mealId: 'm1', foods: [{ name: '(deleted)', calories: 380 }, { name: '(deleted)', calories: 90 }], totals: { calories: 470 } },
+  { mealId: 'm1', foods: [{ name: '(deleted)', calories: 380 }, { name: '(deleted)', calories: 90 }], totals: { calories: 470 }, tags: ['(deleted)'] },
   { ml: 250 },
 ];
 
