@@ -14,6 +14,15 @@ const run = promisify(execFile);
 const openWith = (schema: string, keys: MasterKey[], poolSize = 4) =>
   openStore({ databaseUrl: postgresUrl, dataDir: 'memory', poolSize, schema, personalData: { policy: testPolicy, keyring: new MasterKeyring(keys) } });
 
+/** A schema in which one player's events were written with `keys`, the node closed since. */
+async function writtenWith(schema: string, keys: MasterKey[], tag: string) {
+  const node = await openWith(schema, keys);
+  const person = personOf(tag);
+  await node.store.append(person.stream, NO_STREAM, eventsOf(person));
+  await node.close();
+  return person;
+}
+
 /** The schema as `pg_dump` writes it: what a backup of the database holds. */
 async function dump(schema: string): Promise<string> {
   const { stdout } = await run('pg_dump', ['--dbname', postgresUrl, '--schema', schema, '--no-owner'], { maxBuffer: 64 * 1024 * 1024 });
@@ -113,10 +122,7 @@ describe.skipIf(!available)('personal data on PostgreSQL', () => {
   it('refuses to start without a master key the table needs, or with other material under a known id', async () => {
     const schema = schemaFor('lost');
     const [k1, k2] = [masterKey('k1'), masterKey('k2')];
-    const first = await openWith(schema, [k1]);
-    const ada = personOf('lost');
-    await first.store.append(ada.stream, NO_STREAM, eventsOf(ada));
-    await first.close();
+    const ada = await writtenWith(schema, [k1], 'lost');
     await expect(openWith(schema, [k2])).rejects.toMatchObject({ code: ErrorCode.DATA_KEY_UNKNOWN, message: expect.stringContaining('k1') });
     await expect(openWith(schema, [{ id: 'k1', key: k2.key }])).rejects.toMatchObject({ code: ErrorCode.DATA_KEY_MISMATCH, message: expect.stringContaining('k1') });
     // k2 was registered by the refused start, but wrapped nothing: k1 alone still starts.
@@ -127,11 +133,7 @@ describe.skipIf(!available)('personal data on PostgreSQL', () => {
 
   it('gamifier start exits 1 with DATA_KEY_UNKNOWN when DATA_KEYS lost the key', async () => {
     const schema = schemaFor('cli');
-    const k1 = masterKey('k1');
-    const first = await openWith(schema, [k1]);
-    const ada = personOf('cli');
-    await first.store.append(ada.stream, NO_STREAM, eventsOf(ada));
-    await first.close();
+    await writtenWith(schema, [masterKey('k1')], 'cli');
     const cli = new URL('../../../server/cli.ts', import.meta.url).pathname;
     const failed = await run(process.execPath, ['--import', 'tsx', cli, 'start'], {
       env: { ...process.env, GAMIFIER_MODE: 'development', DATABASE_URL: postgresUrl, DATABASE_SCHEMA: schema, PORT: '0', LOG_LEVEL: 'warn', DATA_KEYS: `k9:${masterKey('k9').key.toString('base64')}` },
