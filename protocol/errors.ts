@@ -19,6 +19,8 @@ export const ErrorCode = {
   STORE_QUERY_FAILED: 'STORE_QUERY_FAILED',
   STORE_CLOSED: 'STORE_CLOSED',
   MIGRATION_FAILED: 'MIGRATION_FAILED',
+  DATA_KEY_UNKNOWN: 'DATA_KEY_UNKNOWN',
+  DATA_KEY_MISMATCH: 'DATA_KEY_MISMATCH',
   // commands and actors
   CMD_REJECTED: 'CMD_REJECTED',
   COMMAND_INVALID: 'COMMAND_INVALID',
@@ -108,6 +110,14 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
   STORE_QUERY_FAILED: { status: 500, description: 'The database refused a statement.' },
   STORE_CLOSED: { status: 503, description: 'The store was closed while the operation waited.' },
   MIGRATION_FAILED: { status: 500, description: 'A schema migration failed; nothing of it was applied.' },
+  DATA_KEY_UNKNOWN: {
+    status: 500,
+    description: 'Players\' data keys are wrapped by a master key that DATA_KEYS does not hold; the server does not start.',
+  },
+  DATA_KEY_MISMATCH: {
+    status: 500,
+    description: 'A master key of DATA_KEYS has the id of a key used before but other material; the server does not start.',
+  },
   CMD_REJECTED: {
     status: 422,
     description: 'The game refused the command; `reason` carries the rule that refused it (e.g. USER_ALREADY_REGISTERED).',

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { challengeActorType } from '../actors/challenge/index.js';
 import { ActorRuntime, DeadLetterAdmin, systemClock, type Clock, type Dispatcher } from '../actors/runtime/index.js';
 import { defaultLimits } from '../protocol/frames.js';
-import { userActorType } from '../actors/user/index.js';
+import { userActorType, userPersonalData } from '../actors/user/index.js';
 import { gameProjections, readModelChangePublisher, ReadModelChanges, readModelQueries } from '../game/index.js';
 import { Projections, type OpenStore } from '../store/index.js';
 import { Auth } from './auth.js';
@@ -58,13 +58,22 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   const startedAt = new Date();
   const { store, port } = await openDatabase(config, log, {
     describe: () => ({ node: config.nodeName, database: config.databaseUrl ? 'postgres' : 'pglite', startedAt: startedAt.toISOString() }),
+    personalData: userPersonalData,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onWaiting ? { onWaiting: options.onWaiting } : {}),
   });
   log.info(
-    { database: store.kind, migrationsApplied: store.migrations.applied.length, schemaVersion: store.migrations.current, mode: config.mode },
+    {
+      database: store.kind,
+      migrationsApplied: store.migrations.applied.length,
+      schemaVersion: store.migrations.current,
+      mode: config.mode,
+      masterKeys: config.dataKeys.map((key) => key.id),
+      personalDataEncryption: config.dataEncryption ? 'on' : 'off',
+    },
     'event store open',
   );
+  if (!config.dataEncryption) log.warn('DATA_ENCRYPTION=off: new events keep personal fields in plaintext (a benchmark setting, not for players\' data)');
   let runtime: ActorRuntime | undefined;
   let gateway: Gateway | undefined;
   const metrics: ServerMetrics = new ServerMetrics(log, {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-import { openStore } from '../store/index.js';
+import { userPersonalData } from '../actors/user/index.js';
+import { MasterKeyring, openStore } from '../store/index.js';
 import { startServer } from './bootstrap.js';
-import { loadConfig, loadDatabaseConfig } from './config.js';
+import { loadConfig, loadDatabaseConfig, loadDataKeys } from './config.js';
 import { createLogger } from './log.js';
 
 const usage = `usage: gamifier <command>
@@ -11,6 +12,9 @@ commands:
             --development-when-embedded: development mode when neither GAMIFIER_MODE
             nor DATABASE_URL is set (what \`npm start\` passes for the quick start)
   migrate   apply pending migrations and exit
+  rotate-keys
+            re-wrap every player data key under the first master key of DATA_KEYS, in
+            batches, while nodes serve (docs/OPERATIONS.md "Personal data keys")
   help      show this text
 
 configuration comes from the environment; see README.md`;
@@ -21,6 +25,8 @@ async function main(command: string | undefined, flags: string[]): Promise<numbe
       return start(flags.includes('--development-when-embedded'));
     case 'migrate':
       return migrateOnly();
+    case 'rotate-keys':
+      return rotateKeys();
     case 'help':
     case '--help':
     case '-h':
@@ -67,6 +73,32 @@ async function migrateOnly(): Promise<number> {
   log.info({ database: store.kind, applied: store.migrations.applied, schemaVersion: store.migrations.current }, 'migrations applied');
   await store.close();
   return 0;
+}
+
+/** Re-wraps the data keys under DATA_KEYS' first key; exits 1 if keys remain under another (a node still wraps with it). */
+async function rotateKeys(): Promise<number> {
+  const config = loadDatabaseConfig();
+  const log = createLogger(config.logLevel);
+  const { keys } = loadDataKeys(process.env, process.env.GAMIFIER_MODE === 'development' ? 'development' : 'production');
+  const keyring = new MasterKeyring(keys);
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: 2,
+    ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+    personalData: { policy: userPersonalData, keyring },
+  });
+  try {
+    const { rewrapped, remaining } = await store.subjectKeys!.rewrap({ onBatch: (done) => log.info({ rewrapped: done, masterKey: keyring.current }, 're-wrapping data keys') });
+    if (remaining > 0) {
+      log.error({ rewrapped, remaining, masterKey: keyring.current }, 'data keys remain under another master key: a node still has another key first in DATA_KEYS; restart it with the new order and run this again');
+      return 1;
+    }
+    log.info({ rewrapped, masterKey: keyring.current }, `every data key is wrapped by ${keyring.current}: the other master keys can be dropped from DATA_KEYS`);
+    return 0;
+  } finally {
+    await store.close();
+  }
 }
 
 main(process.argv[2], process.argv.slice(3)).then(

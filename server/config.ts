@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { ErrorCode, GamifierError } from '../protocol/errors.js';
+import { parseMasterKeys, type MasterKey } from '../store/index.js';
 import { busPrefixOf } from './bus-prefix.js';
 import { connectionsWithin, openFileLimit } from './file-limit.js';
 
@@ -29,6 +30,10 @@ export interface Config {
   jwtSecret: string;
   /** Bearer token of the operator endpoints. */
   adminToken: string;
+  /** Master keys of the players' data keys (DATA_KEYS), the first wrapping new keys, each unwrapping. */
+  dataKeys: MasterKey[];
+  /** Whether appends encrypt personal fields (DATA_ENCRYPTION=off stores them in plaintext; reads decrypt either way). */
+  dataEncryption: boolean;
   maxBodyBytes: number;
   /** This node's name (NODE_ID) in the cluster, event metadata, dead letters and logs. */
   nodeName: string;
@@ -57,6 +62,8 @@ export interface Config {
 export const developmentSecrets = {
   jwtSecret: 'gamifier-development-only-secret-do-not-deploy',
   adminToken: 'dev-admin-token',
+  /** The development master key: an id of its own, so that a production node never takes its keys for theirs. */
+  dataKeys: 'dev:o3mND3Yr4PPI6hbGnh5xMqD8LnBgaYZNWl7cItii3X4=',
 } as const;
 
 export class ConfigInvalidError extends GamifierError {
@@ -81,6 +88,8 @@ export const configEnvNames = [
   // The cluster: the node's name (NODE_NAME its older name), the shard count when the cluster's
   // tables are first filled, the lease's time to live and renewal period.
   'NODE_ID', 'CLUSTER_SHARDS', 'CLUSTER_LEASE_TTL_MS', 'CLUSTER_RENEW_MS',
+  // Personal data: the master keys of the players' data keys, and the switch of encryption on append.
+  'DATA_KEYS', 'DATA_ENCRYPTION',
 ] as const;
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -154,6 +163,30 @@ function logLevelOf(env: Env): Config['logLevel'] {
   return logLevel as Config['logLevel'];
 }
 
+/**
+ * DATA_KEYS: `id:base64,id:base64` of 32-byte master keys, the first wrapping. Required in
+ * production; in development the fixed development key stands in (`defaulted`).
+ */
+export function loadDataKeys(env: Env, mode: 'development' | 'production'): { keys: MasterKey[]; defaulted: boolean } {
+  const raw = env.DATA_KEYS;
+  if (raw === undefined || raw.trim() === '') {
+    if (mode === 'production') throw new ConfigInvalidError('DATA_KEYS', '', 'id:base64 of 32 random bytes, comma-separated, the newest first (required in production mode; e.g. k1:$(openssl rand -base64 32))');
+    return { keys: parseMasterKeys(developmentSecrets.dataKeys), defaulted: true };
+  }
+  try {
+    return { keys: parseMasterKeys(raw), defaulted: false };
+  } catch (error) {
+    throw new ConfigInvalidError('DATA_KEYS', '…', `id:base64 of 32 bytes, comma-separated (${(error as Error).message})`);
+  }
+}
+
+function dataEncryption(env: Env): boolean {
+  const raw = env.DATA_ENCRYPTION;
+  if (raw === undefined || raw === '' || raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new ConfigInvalidError('DATA_ENCRYPTION', raw, 'on | off');
+}
+
 export type DatabaseConfig = Pick<Config, 'databaseUrl' | 'databasePoolSize' | 'databaseSchema' | 'dataDir' | 'logLevel'>;
 
 /** What `gamifier migrate` needs: the database settings alone (no secrets, no mode). */
@@ -217,11 +250,14 @@ export function loadConfig(env: Env = process.env, options: ConfigOptions = {}):
   };
   const jwtSecret = secret('JWT_SECRET', 32, developmentSecrets.jwtSecret);
   const adminToken = secret('ADMIN_TOKEN', 16, developmentSecrets.adminToken);
+  const dataKeys = loadDataKeys(env, mode);
   return {
     mode,
-    defaultSecrets,
+    defaultSecrets: defaultSecrets || dataKeys.defaulted,
     jwtSecret,
     adminToken,
+    dataKeys: dataKeys.keys,
+    dataEncryption: dataEncryption(env),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 65_536, 1_024, 16 * 1_048_576),
     nodeName: nodeId(env),
     cluster: clusterTimes(env),

@@ -1,4 +1,4 @@
-import { isConnectionError, openStore, StoreUnavailableError, waitForDatabase, type OpenStore } from '../store/index.js';
+import { isConnectionError, MasterKeyring, openStore, StoreUnavailableError, waitForDatabase, type OpenStore, type PersonalDataPolicy } from '../store/index.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { listenWhileStarting, type StartingListener } from './starting.js';
@@ -25,14 +25,16 @@ function unreachable(error: unknown): boolean {
 export async function openDatabase(
   config: Config,
   log: Logger,
-  options: { signal?: AbortSignal; onWaiting?(port: number): void; describe(): Record<string, unknown> },
+  options: { signal?: AbortSignal; onWaiting?(port: number): void; describe(): Record<string, unknown>; personalData: PersonalDataPolicy },
 ): Promise<OpenedDatabase> {
+  const keyring = new MasterKeyring(config.dataKeys);
   const open = () =>
     openStore({
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       poolSize: config.databasePoolSize,
       ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+      personalData: { policy: options.personalData, keyring, encrypt: config.dataEncryption },
       health: {
         onChange: (state, error) =>
           state.up

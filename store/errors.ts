@@ -123,3 +123,20 @@ export function causedBy<T extends Error>(error: unknown, type: new (...args: ne
   }
   return undefined;
 }
+
+/** Data keys in the table are wrapped by master keys this process was not given (a lost or forgotten master key). */
+export class DataKeyUnknownError extends GamifierError {
+  constructor(readonly masterKeyIds: readonly string[]) {
+    super(
+      ErrorCode.DATA_KEY_UNKNOWN,
+      `subject keys are wrapped by master key ${masterKeyIds.join(', ')}, which DATA_KEYS does not hold: add it (see docs/OPERATIONS.md "Personal data keys")`,
+    );
+  }
+}
+
+/** A configured master key's material differs from what was used before under its id. */
+export class DataKeyMismatchError extends GamifierError {
+  constructor(readonly masterKeyId: string) {
+    super(ErrorCode.DATA_KEY_MISMATCH, `master key ${masterKeyId} of DATA_KEYS is not the key that id named before (its check value differs)`);
+  }
+}

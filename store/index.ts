@@ -17,3 +17,4 @@ export * from './projections/index.js';
 export { DatabaseHealth, type DatabaseState, type DatabaseHealthOptions } from './health.js';
 export { waitForDatabase } from './wait.js';
 export { connect as connectPostgres } from './postgres/connect.js';
+export * from './personal-data/index.js';

@@ -10,6 +10,10 @@ import { PostgresTimers } from './postgres/timers.js';
 import type { TimerStore } from './timers.js';
 import type { Upcasters } from './upcasters.js';
 import { DatabaseHealth, type DatabaseHealthOptions } from './health.js';
+import { PersonalDataCodec } from './personal-data/codec.js';
+import type { MasterKeyring } from './personal-data/keyring.js';
+import type { PersonalDataPolicy } from './personal-data/policy.js';
+import { SubjectKeys, type SubjectKeysOptions } from './personal-data/subject-keys.js';
 
 export interface StoreConfig {
   /** A PostgreSQL URL; without one the embedded PGlite database is used. */
@@ -27,6 +31,12 @@ export interface StoreConfig {
   /** Keep every table in this schema (tests use one schema each). */
   schema?: string;
   upcasters?: Upcasters;
+  /**
+   * Personal fields of events encrypted with per-subject keys (docs/STORE.md "Personal data"):
+   * which fields (the policy), the master keys that wrap the subjects' keys, and whether appends
+   * encrypt (`encrypt: false` stores new events in plaintext; reads still decrypt).
+   */
+  personalData?: { policy: PersonalDataPolicy; keyring: MasterKeyring; encrypt?: boolean; keys?: SubjectKeysOptions };
   /** The background probe of the database (PostgreSQL only; PGlite lives in the process). */
   health?: DatabaseHealthOptions;
 }
@@ -38,6 +48,8 @@ export interface OpenStore {
   /** Dead letters and durable timers, in the same database (the actor runtime's tables). */
   readonly deadLetters: DeadLetterStore;
   readonly timers: TimerStore;
+  /** The subjects' data keys (with `personalData`): `destroy(subject)` forgets a subject, `rewrap()` rotates. */
+  readonly subjectKeys: SubjectKeys | undefined;
   readonly migrations: MigrationReport;
   /** Whether the database answered its last probe: read it instead of asking the database. */
   readonly health: DatabaseHealth;
@@ -76,6 +88,9 @@ export async function openStore(config: StoreConfig): Promise<OpenStore> {
       ? { maxInFlightBatches: 1 }
       : { writer: writer!, writerConnections: writers, maxInFlightBatches: 2 * writers, notifyChannel: notifyChannelOf(config.schema) };
     if (config.upcasters) options.upcasters = config.upcasters;
+    // Checks the master keys against the table first: a lost one fails the start here.
+    const subjectKeys = config.personalData ? await SubjectKeys.open(sql, config.personalData.keyring, config.personalData.keys) : undefined;
+    if (subjectKeys) options.codec = new PersonalDataCodec(config.personalData!.policy, subjectKeys, { encrypt: config.personalData!.encrypt ?? true });
     const store = await PostgresEventStore.open(sql, options);
     if (probe) await health.start();
     return {
@@ -84,6 +99,7 @@ export async function openStore(config: StoreConfig): Promise<OpenStore> {
       sql,
       deadLetters: new PostgresDeadLetters(sql),
       timers: new PostgresTimers(sql),
+      subjectKeys,
       migrations: report,
       health,
       async close() {

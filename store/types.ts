@@ -115,6 +115,26 @@ export interface CommandEvents {
   metadata: EventMetadata;
 }
 
+/** What an {@link EventCodec} sees of a stored event: its type and its data, which it may replace in place. */
+export interface StoredData {
+  /** Null for rows that are not events (a snapshot's row in a load); a codec leaves them alone. */
+  readonly type: string | null;
+  data: unknown;
+}
+
+/**
+ * Turns events' data into what is stored and back (store/personal-data: personal fields
+ * encrypted). `encode` runs on every append before validation and must not change the caller's
+ * events; `decode` on every read of events (streams, loads, the global log), before upcasting.
+ *
+ * @example
+ * const store = await PostgresEventStore.open(sql, { codec: new PersonalDataCodec(policy, keys) });
+ */
+export interface EventCodec {
+  encode(streamId: StreamId, events: readonly NewEvent[]): Promise<readonly NewEvent[]>;
+  decode(events: readonly StoredData[]): Promise<void>;
+}
+
 /** A transaction handle for read-model writes that commit together with a checkpoint. */
 export type Transaction = Sql;
 

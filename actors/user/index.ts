@@ -37,3 +37,4 @@ export { UserErrorCode } from './errors.js';
 export { localDay } from './calendar.js';
 export { levelFor, levelThreshold, userRules } from './rules.js';
 export { userView, type UserView } from './view.js';
+export { userPersonalData } from './personal-data.js';

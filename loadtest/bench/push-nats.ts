@@ -1,33 +1,32 @@
 import { commandLoop, type LoopResult, type PushSettings } from './push-scenarios.js';
 import { formatNumber, formatTable, median } from './stats.js';
 
-/** The bus of one run of (b): the in-process bus, or NATS. */
-type BusKind = 'in-process' | 'NATS';
+/** One way of running (b), compared with another in `pairedRuns`. */
+interface Variant {
+  name: string;
+  run(): Promise<LoopResult>;
+}
 
 /**
- * (b) on the in-process bus and on NATS, alternately, `rounds` times each (in-process first in odd
- * rounds, NATS first in even ones), so that whatever else the machine runs weighs on both alike.
- * Each run is a fresh server in a fresh schema; `cleanUp` drops it. Prints every run, then the
- * medians and what the NATS hop costs.
- *
- * @example
- * await pairedBuses(settings, 'nats://127.0.0.1:4222', 3, dropSchemas);
+ * (b) two ways, alternately, `rounds` times each (the first way first in odd rounds, the second
+ * first in even ones), so that whatever else the machine runs weighs on both alike. Each run is a
+ * fresh server in a fresh schema; `cleanUp` drops it. Prints every run, then the medians and the
+ * difference.
  */
-export async function pairedBuses(settings: PushSettings, natsUrl: string, rounds: number, cleanUp: () => Promise<void>): Promise<void> {
-  const runs: Record<BusKind, LoopResult[]> = { 'in-process': [], NATS: [] };
+async function pairedRuns([a, b]: readonly [Variant, Variant], rounds: number, cleanUp: () => Promise<void>, heading: string): Promise<void> {
+  const runs = new Map<string, LoopResult[]>([[a.name, []], [b.name, []]]);
   for (let round = 1; round <= rounds; round++) {
-    const order: BusKind[] = round % 2 === 1 ? ['in-process', 'NATS'] : ['NATS', 'in-process'];
-    for (const bus of order) {
-      const result = await commandLoop(settings, 'uws', bus === 'NATS' ? natsUrl : '').finally(cleanUp);
-      runs[bus].push(result);
+    for (const variant of round % 2 === 1 ? [a, b] : [b, a]) {
+      const result = await variant.run().finally(cleanUp);
+      runs.get(variant.name)!.push(result);
       const errors = Object.values(result.errors).reduce((total, tally) => total + tally.count, 0);
       console.log(
-        `(b) round ${round}, ${bus.padEnd(10)} ${formatNumber(result.perSecond).padStart(7)} commands/s  ack p50 ${formatNumber(result.ack.p50)} p99 ${formatNumber(result.ack.p99)} ms  ` +
+        `(b) round ${round}, ${variant.name.padEnd(14)} ${formatNumber(result.perSecond).padStart(7)} commands/s  ack p50 ${formatNumber(result.ack.p50)} p99 ${formatNumber(result.ack.p99)} ms  ` +
           `push p50 ${formatNumber(result.push.p50)} p99 ${formatNumber(result.push.p99)} ms  errors ${errors}  (${result.connected} connected)`,
       );
     }
   }
-  const of = (bus: BusKind, pick: (result: LoopResult) => number) => median(runs[bus].map(pick));
+  const of = (name: string, pick: (result: LoopResult) => number) => median(runs.get(name)!.map(pick));
   const picks: Array<[string, (result: LoopResult) => number]> = [
     ['commands/s', (result) => result.perSecond],
     ['ack p50 ms', (result) => result.ack.p50],
@@ -37,14 +36,43 @@ export async function pairedBuses(settings: PushSettings, natsUrl: string, round
     // Within one run: what the push takes beyond the ack, i.e. the hop from the publisher back to the watcher.
     ['push p50 − ack p50 ms', (result) => result.push.p50 - result.ack.p50],
   ];
-  console.log(`\n(b) medians of ${rounds} rounds per bus (NATS at ${natsUrl}):`);
+  console.log(`\n(b) medians of ${rounds} rounds each (${heading}):`);
   console.log(
     formatTable(
-      ['', 'in-process', 'NATS', 'NATS − in-process'],
+      ['', a.name, b.name, `${b.name} − ${a.name}`],
       picks.map(([name, pick]) => {
-        const [local, nats] = [of('in-process', pick), of('NATS', pick)];
-        return [name, formatNumber(local), formatNumber(nats), `${nats - local >= 0 ? '+' : ''}${formatNumber(nats - local)}`];
+        const [first, second] = [of(a.name, pick), of(b.name, pick)];
+        return [name, formatNumber(first), formatNumber(second), `${second - first >= 0 ? '+' : ''}${formatNumber(second - first)}`];
       }),
     ),
   );
+}
+
+/**
+ * (b) on the in-process bus and on NATS, alternately, and what the NATS hop costs.
+ *
+ * @example
+ * await pairedBuses(settings, 'nats://127.0.0.1:4222', 3, dropSchemas);
+ */
+export function pairedBuses(settings: PushSettings, natsUrl: string, rounds: number, cleanUp: () => Promise<void>): Promise<void> {
+  const variants = [
+    { name: 'in-process', run: () => commandLoop(settings, 'uws', '') },
+    { name: 'NATS', run: () => commandLoop(settings, 'uws', natsUrl) },
+  ] as const;
+  return pairedRuns(variants, rounds, cleanUp, `NATS at ${natsUrl}`);
+}
+
+/**
+ * (b) with personal-field encryption off (DATA_ENCRYPTION=off) and on, alternately, and what it
+ * costs. The servers keep the environment's bus.
+ *
+ * @example
+ * await pairedEncryption(settings, 3, dropSchemas);
+ */
+export function pairedEncryption(settings: PushSettings, rounds: number, cleanUp: () => Promise<void>): Promise<void> {
+  const variants = [
+    { name: 'encryption off', run: () => commandLoop(settings, 'uws', undefined, { DATA_ENCRYPTION: 'off' }) },
+    { name: 'encryption on', run: () => commandLoop(settings, 'uws', undefined, { DATA_ENCRYPTION: 'on' }) },
+  ] as const;
+  return pairedRuns(variants, rounds, cleanUp, 'DATA_ENCRYPTION off and on');
 }

@@ -71,6 +71,8 @@ export interface GamifierOptions {
   websocket: 'uws' | 'ws';
   /** The server's NATS_URL ('' for the in-process bus); absent: whatever the environment says. */
   natsUrl?: string;
+  /** More of the server's environment (e.g. DATA_ENCRYPTION). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -97,6 +99,7 @@ export async function startGamifier(options: GamifierOptions): Promise<ChildServ
       // Every simulated client connects from this machine's one address.
       MAX_CONNECTIONS_PER_ADDRESS: '0',
       ...(options.natsUrl === undefined ? {} : { NATS_URL: options.natsUrl }),
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -189,9 +189,9 @@ export async function echoCeiling(settings: PushSettings): Promise<LoopResult> {
  * (b), (d) SDK players sending `water.log` to their own `user/<id>` in a closed loop, each watching it.
  * `natsUrl` puts the server on that NATS ('' on the in-process bus); absent, the environment's NATS_URL decides.
  */
-export async function commandLoop(settings: PushSettings, websocket: 'uws' | 'ws', natsUrl?: string): Promise<LoopResult> {
+export async function commandLoop(settings: PushSettings, websocket: 'uws' | 'ws', natsUrl?: string, env?: Record<string, string>): Promise<LoopResult> {
   const schema = settings.schema(websocket === 'uws' ? 'b' : 'd');
-  const server = await startGamifier({ databaseUrl: settings.databaseUrl, schema, websocket, ...(natsUrl === undefined ? {} : { natsUrl }) });
+  const server = await startGamifier({ databaseUrl: settings.databaseUrl, schema, websocket, ...(natsUrl === undefined ? {} : { natsUrl }), ...(env ? { env } : {}) });
   try {
     const userIds = Array.from({ length: settings.clients }, (_, i) => `p${i}`);
     const plans: PushPlan[] = deal(userIds, settings.workers).map((share) => ({

@@ -5,7 +5,7 @@ import postgres from 'postgres';
 import { defaultLimits } from '../../protocol/frames.js';
 import { commandLoop, echoCeiling, fanoutCeiling, leaderboardFanout, medianOf, type CpuShares, type FanoutResult, type FanoutRound, type LoopResult, type PushResult, type PushSettings } from './push-scenarios.js';
 import { CpuMeter } from './machine.js';
-import { pairedBuses } from './push-nats.js';
+import { pairedBuses, pairedEncryption } from './push-nats.js';
 import { watcherClients, type WatcherClient } from './push-messages.js';
 import { formatNumber, formatTable } from './stats.js';
 
@@ -23,7 +23,9 @@ const usage = `npm run bench push -- [--clients N] [--pace N] [--watchers N] [--
                  e (fan-out ceiling: (c)'s watchers on a bare uWS server that sends them one evt in a loop)
   --nats         run (b) on the in-process bus and on NATS (NATS_URL, else nats://127.0.0.1:4222)
                  alternately, --bus-rounds times each, and print what the NATS hop costs
-  --bus-rounds N rounds of --nats (default 3)
+  --bus-rounds N rounds of --nats, or of --encryption (default 3)
+  --encryption   run (b) with personal-field encryption off (DATA_ENCRYPTION=off) and on, alternately,
+                 --bus-rounds times each, and print what encryption costs
   NATS_URL       without --nats, the servers' bus: NATS when set, in-process otherwise
   DATABASE_URL   the PostgreSQL the servers use (default postgres://postgres@127.0.0.1:5432/postgres);
                  each server gets a fresh schema, dropped afterwards
@@ -63,6 +65,7 @@ export async function run(args: readonly string[]): Promise<number> {
       seconds: { type: 'string', default: '10' },
       only: { type: 'string', default: 'a,b,c,d,e' },
       nats: { type: 'boolean', default: false },
+      encryption: { type: 'boolean', default: false },
       'bus-rounds': { type: 'string', default: '3' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -122,6 +125,10 @@ export async function run(args: readonly string[]): Promise<number> {
     for (const key of chosen) {
       if (key === 'b' && values.nats) {
         await pairedBuses(settings, process.env.NATS_URL || 'nats://127.0.0.1:4222', busRounds, dropSchemas);
+        continue;
+      }
+      if (key === 'b' && values.encryption) {
+        await pairedEncryption(settings, busRounds, dropSchemas);
         continue;
       }
       const started = performance.now();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import postgres, { type Sql } from 'postgres';
-import { LOG_START, migrate, migrations, NO_STREAM, openStore, type EventStore, type NewEvent, type OpenStore } from '../../store/index.js';
+import { randomBytes } from 'node:crypto';
+import { LOG_START, MasterKeyring, migrate, migrations, NO_STREAM, openStore, type EventStore, type NewEvent, type OpenStore, type StoreConfig } from '../../store/index.js';
 import { closedLoop, openLoop, type ClosedLoopResult, type Window } from './loops.js';
 
 export interface StoreBenchSettings {
@@ -164,25 +165,39 @@ async function withStore<T>(open: Promise<OpenStore>, use: (store: EventStore) =
   }
 }
 
+/**
+ * The `+enc` scenarios: the meal's three `items` are personal fields, each encrypted with its
+ * player's key as the game's three food names would be (actors/user/personal-data.ts); the keys
+ * are created on the first append of each stream, during the warm-up.
+ */
+const encrypted: Pick<StoreConfig, 'personalData'> = {
+  personalData: {
+    policy: { fields: { 'nutrition.meal.logged': ['items[]'] }, subjectOf: (streamId) => streamId.slice(streamId.indexOf('/') + 1) },
+    keyring: new MasterKeyring([{ id: 'bench', key: randomBytes(32) }]),
+  },
+};
+
 /** (c) Gamifier's append with the server's default pool. */
-const gamifier: Scenario = {
-  key: 'append',
-  title: '(c) Gamifier append, closed loop',
+const appendScenario = (key: string, title: string, extra: Partial<StoreConfig>): Scenario => ({
+  key,
+  title,
   run: (settings, schema) =>
-    withStore(openStore({ databaseUrl: settings.databaseUrl, dataDir: 'memory', poolSize: settings.poolSize, schema }), (store) =>
+    withStore(openStore({ databaseUrl: settings.databaseUrl, dataDir: 'memory', poolSize: settings.poolSize, schema, ...extra }), (store) =>
       appendClosedLoop(store, settings),
     ),
-};
+});
+const gamifier = appendScenario('append', '(c) Gamifier append, closed loop', {});
+const gamifierEncrypted = appendScenario('append+enc', '(c) + personal-field encryption', encrypted);
 
 /**
  * (d) The same setup at a fixed offered rate, spread round-robin over the streams. Each append
  * names the version its stream will have by then: the store keeps a stream's appends in order.
  */
-const latency: Scenario = {
-  key: 'latency',
-  title: '(d) Gamifier append, open loop',
+const latencyScenario = (key: string, title: string, extra: Partial<StoreConfig>): Scenario => ({
+  key,
+  title,
   run: (settings, schema) =>
-    withStore(openStore({ databaseUrl: settings.databaseUrl, dataDir: 'memory', poolSize: settings.poolSize, schema }), async (store) => {
+    withStore(openStore({ databaseUrl: settings.databaseUrl, dataDir: 'memory', poolSize: settings.poolSize, schema, ...extra }), async (store) => {
       const versions = new Array<number>(settings.streams).fill(0);
       const result = await openLoop(settings.offeredPerSecond, settings.window, async (n) => {
         const stream = n % settings.streams;
@@ -199,7 +214,9 @@ const latency: Scenario = {
         machineShare: result.machineShare,
       };
     }),
-};
+});
+const latency = latencyScenario('latency', '(d) Gamifier append, open loop', {});
+const latencyEncrypted = latencyScenario('latency+enc', '(d) + personal-field encryption', encrypted);
 
 /** (c) on the embedded database: PGlite runs inside this process, so its CPU counts as ours. */
 const pglite: Scenario = {
@@ -251,4 +268,4 @@ const catchup: Scenario = {
     }),
 };
 
-export const scenarios: readonly Scenario[] = [naive, raw, gamifier, latency, pglite, catchup];
+export const scenarios: readonly Scenario[] = [naive, raw, gamifier, gamifierEncrypted, latency, latencyEncrypted, pglite, catchup];

@@ -5,10 +5,11 @@ import { scenarios, storeBenchSettings, type Figures } from './store-scenarios.j
 import { runInOwnProcess } from './store-scenario-process.js';
 import { formatNumber, formatTable, median } from './stats.js';
 
-const usage = `npm run bench store -- [--seconds N] [--runs N] [--only naive,raw,append,latency,pglite,catchup]
+const usage = `npm run bench store -- [--seconds N] [--runs N] [--only naive,raw,append,append+enc,latency,latency+enc,pglite,catchup]
   --seconds N   measured seconds per scenario and run (default 5), after a warm-up of a fifth of it (at most 1 s)
   --runs N      runs of every scenario, interleaved; the table shows their median (default 3)
-  --only list   run only these scenarios (ratios and targets need all of them)
+  --only list   run only these scenarios (ratios and targets need all of them); +enc: the same with the
+                meal's three items encrypted as personal fields, run right after the plain one
   DATABASE_URL  the PostgreSQL to measure (default postgres://postgres@127.0.0.1:5432/postgres)
   BENCH_STORE_NODE_FLAGS  node flags added to the scenario processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"`;
 
@@ -77,7 +78,7 @@ export async function run(args: readonly string[]): Promise<number> {
     const results = new Map<string, Figures[]>(chosen.map((scenario) => [scenario.key, []]));
     for (let round = 1; round <= runs; round++) {
       for (const scenario of chosen) {
-        const schema = `bench_store_${scenario.key}_${process.pid}_${round}`;
+        const schema = `bench_store_${scenario.key.replace(/\W/g, '_')}_${process.pid}_${round}`;
         await checkpoint();
         try {
           const figures = await runInOwnProcess(scenario.key, settings, schema);
@@ -141,6 +142,8 @@ function report(measured: Measured[]): void {
     ['(c) ÷ (b)', `≥ ${targets.ofRaw * 100} %`, formatPercent(append / raw), verdict(append / raw >= targets.ofRaw, append / raw)],
     ['(d) p99 at 10 000/s offered', `≤ ${targets.p99Ms} ms`, `${formatNumber(p99)} ms`, verdict(p99 <= targets.p99Ms, p99)],
     ['PGlite (c) ÷ PostgreSQL (c)', '(no target)', formatPercent(pglite / append), ''],
+    ['(c) + encryption ÷ (c)', '(no target)', formatPercent(med(of('append+enc'), (f) => f.eventsPerSecond) / append), ''],
+    ['(d) + encryption, p50 / p99', '(no target)', `${formatNumber(med(of('latency+enc'), (f) => f.p50Ms))} / ${formatNumber(med(of('latency+enc'), (f) => f.p99Ms))} ms`, ''],
   ];
   console.log(formatTable(['figure', 'target', 'measured', 'holds'], rows));
 }

@@ -40,7 +40,7 @@ function interpolate(value: string, vars: Record<string, string>): string {
 }
 
 /** What an operator exports before `docker compose up` (README of the compose file). */
-const operator = { JWT_SECRET: 'c'.repeat(64), ADMIN_TOKEN: 'a'.repeat(32) };
+const operator = { JWT_SECRET: 'c'.repeat(64), ADMIN_TOKEN: 'a'.repeat(32), DATA_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}` };
 const envOf = (service: Service, vars: Record<string, string> = operator) =>
   Object.fromEntries(Object.entries(service.environment ?? {}).map(([name, value]) => [name, interpolate(String(value), vars)]));
 
@@ -94,7 +94,8 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(env).filter((variable) => !(configEnvNames as readonly string[]).includes(variable))).toEqual([]);
     expect(env.NODE_ID).toBe(name);
     const config = loadConfig(env, { fileLimit: service.ulimits?.nofile?.soft });
-    expect(config).toMatchObject({ mode: 'production', defaultSecrets: false, jwtSecret: operator.JWT_SECRET, adminToken: operator.ADMIN_TOKEN });
+    expect(config).toMatchObject({ mode: 'production', defaultSecrets: false, jwtSecret: operator.JWT_SECRET, adminToken: operator.ADMIN_TOKEN, dataEncryption: true });
+    expect(config.dataKeys.map((key) => key.id)).toEqual(['k1']);
     // A cluster forms when both are set: PostgreSQL and NATS of this file.
     expect(new URL(config.databaseUrl!).hostname).toBe('postgres');
     expect(new URL(config.natsUrl!).hostname).toBe('nats');
@@ -115,8 +116,9 @@ describe('docker-compose.yml', () => {
 
   it('refuses to start without the secrets rather than fall back to development ones', () => {
     for (const [, service] of nodes) {
-      expect(() => envOf(service, { ADMIN_TOKEN: operator.ADMIN_TOKEN })).toThrow(/JWT_SECRET/);
-      expect(() => envOf(service, { JWT_SECRET: operator.JWT_SECRET })).toThrow(/ADMIN_TOKEN/);
+      expect(() => envOf(service, { ADMIN_TOKEN: operator.ADMIN_TOKEN, DATA_KEYS: operator.DATA_KEYS })).toThrow(/JWT_SECRET/);
+      expect(() => envOf(service, { JWT_SECRET: operator.JWT_SECRET, DATA_KEYS: operator.DATA_KEYS })).toThrow(/ADMIN_TOKEN/);
+      expect(() => envOf(service, { JWT_SECRET: operator.JWT_SECRET, ADMIN_TOKEN: operator.ADMIN_TOKEN })).toThrow(/DATA_KEYS/);
     }
   });
 });

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { startServer } from '../bootstrap.js';
 import { loadConfig } from '../config.js';
 
-const secrets = { JWT_SECRET: 'a-production-secret-of-forty-characters!!', ADMIN_TOKEN: 'production-admin-token-0123' };
+const secrets = {
+  JWT_SECRET: 'a-production-secret-of-forty-characters!!',
+  ADMIN_TOKEN: 'production-admin-token-0123',
+  DATA_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+};
 
 /** A server on the embedded database whose log lines are kept, as `gamifier start` would run it. */
 async function serverWithLog(env: Record<string, string>) {
@@ -44,6 +48,7 @@ describe('the mode', () => {
       expect(minted.status).toBe(404);
       expect(log()).not.toContain(secrets.ADMIN_TOKEN);
       expect(log()).not.toContain(secrets.JWT_SECRET);
+      expect(log()).not.toContain(secrets.DATA_KEYS.slice(3));
       expect(log()).not.toContain('development mode');
     } finally {
       await server.stop();

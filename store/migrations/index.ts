@@ -9,8 +9,9 @@ import { parkedEvents } from './007-parked-events.js';
 import { timerClaims } from './008-timer-claims.js';
 import { deadLetterKeys } from './009-dead-letter-keys.js';
 import { cluster } from './010-cluster.js';
+import { subjectKeys } from './011-subject-keys.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration of the schema, oldest first. Append new ones; never edit a shipped one. */
-export const migrations: readonly Migration[] = [eventLog, runtime, readModels, dropStreams, byteOrderIds, verbatimEventJson, parkedEvents, timerClaims, deadLetterKeys, cluster];
+export const migrations: readonly Migration[] = [eventLog, runtime, readModels, dropStreams, byteOrderIds, verbatimEventJson, parkedEvents, timerClaims, deadLetterKeys, cluster, subjectKeys];

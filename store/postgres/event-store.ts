@@ -5,6 +5,7 @@ import { streamTypeOf } from '../stream-id.js';
 import type {
   AppendResult,
   CommandEvents,
+  EventCodec,
   EventMetadata,
   EventStore,
   ExpectedVersion,
@@ -31,6 +32,7 @@ import { compareCursor } from './cursor.js';
 import { LogFeed } from './log-feed.js';
 import { logPage } from './log-page.js';
 import { type TailPolicy } from './tail.js';
+import { InOrder } from './in-order.js';
 import { inTransaction } from './transaction.js';
 import { Wake } from './wake.js';
 
@@ -45,6 +47,8 @@ export interface PostgresEventStoreOptions {
   /** LISTEN/NOTIFY channel that wakes tails on other nodes; off where only one process writes. */
   notifyChannel?: string;
   upcasters?: Upcasters;
+  /** Encodes event data on append and decodes it on every read (personal fields encrypted). */
+  codec?: EventCodec;
   tail?: Partial<TailPolicy>;
 }
 
@@ -95,6 +99,8 @@ export class PostgresEventStore implements EventStore {
   private readonly feed: LogFeed;
   /** Stream versions seen stored: appends that expect one of them skip the database's probe. */
   private readonly known = new KnownVersions();
+  /** A stream's appends are encoded one after the other, so that none overtakes an earlier one. */
+  private readonly encoding = new InOrder();
   private unlisten: (() => Promise<void>) | undefined;
   /** Notifies other processes' tails after appends commit (with a notify channel). */
   private readonly bell: CommitBell | undefined;
@@ -135,7 +141,9 @@ export class PostgresEventStore implements EventStore {
     const streamType = streamTypeOf(streamId);
     checkExpected(expected);
     if (!Array.isArray(events) || events.length === 0) throw new AppendEmptyError(streamId);
-    const rendered = events.map((event, i) => renderEvent(event, i));
+    const codec = this.options.codec;
+    const stored = codec ? await this.encoding.run(streamId, () => codec.encode(streamId, events)) : events;
+    const rendered = stored.map((event, i) => renderEvent(event, i));
     let result: AppendResult;
     try {
       result = await new Promise<AppendResult>((resolve, reject) =>
@@ -169,6 +177,7 @@ export class PostgresEventStore implements EventStore {
     }
     const last = rows[rows.length - 1];
     if (last) this.known.saw(streamId, last.version);
+    await this.options.codec?.decode(rows);
     return rows.map((row) => this.toRecorded(row));
   }
 
@@ -219,7 +228,9 @@ export class PostgresEventStore implements EventStore {
     } catch (error) {
       throw storeError(error, 'reading the global log');
     }
-    const events = rows.filter((row) => row.position !== null).map((row) => this.toRecorded(row));
+    const found = rows.filter((row) => row.position !== null);
+    await this.options.codec?.decode(found);
+    const events = found.map((row) => this.toRecorded(row));
     let next = from;
     if (events.length === limit) {
       const last = events[events.length - 1]!;
@@ -292,6 +303,7 @@ export class PostgresEventStore implements EventStore {
     // A snapshot's version proves nothing stored (a snapshot may be saved for any version).
     const highest = events.reduce((max, row) => Math.max(max, row.version), 0);
     if (highest > 0) this.known.saw(streamId, highest);
+    await this.options.codec?.decode(events);
     return { snapshot, events: events.map((row) => this.toRecorded(row)) };
   }
 
