@@ -13,6 +13,8 @@ const shipped = [
   [6, 'event data and metadata kept as the JSON text written'],
   [7, 'parked projection events'],
   [8, 'durable timers: claims'],
+  [9, 'dead letters: one per message key'],
+  [10, 'cluster: members and shard owners'],
 ];
 
 describe('migration history', () => {
