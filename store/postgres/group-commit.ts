@@ -30,6 +30,8 @@ export interface GroupCommitOptions {
  */
 export class GroupCommit<Item extends Batchable> {
   private queue: Item[] = [];
+  /** The events of `queue`, kept as it changes: under a backlog, counting them per batch would cost as much as the queue is long. */
+  private queuedEvents = 0;
   private readonly busyStreams = new Set<string>();
   private inFlight = 0;
   private scheduled = false;
@@ -47,6 +49,7 @@ export class GroupCommit<Item extends Batchable> {
       return;
     }
     this.queue.push(item);
+    this.queuedEvents += item.eventCount;
     // Appends made in the same tick (an actor system handling many messages) share a batch.
     if (!this.scheduled) {
       this.scheduled = true;
@@ -75,7 +78,7 @@ export class GroupCommit<Item extends Batchable> {
       // at once: one big batch keeps one database backend busy while the others idle, and
       // appends that waited together tend to come back together, so the lockstep would last.
       const free = this.options.maxInFlight - this.inFlight;
-      const queued = this.queue.reduce((sum, item) => sum + item.eventCount, 0);
+      const queued = this.queuedEvents;
       if (this.inFlight >= this.options.connections && queued < this.options.minSplitEvents) break;
       const share = Math.max(this.options.minSplitEvents, Math.ceil(queued / free));
       const batch = this.take(Math.min(this.options.maxBatchEvents, share));
@@ -99,7 +102,11 @@ export class GroupCommit<Item extends Batchable> {
     // append could overtake a big one that did not fit.
     const held = new Set<string>();
     let events = 0;
-    for (const item of this.queue) {
+    let scanned = 0;
+    // Once the batch is full the scan stops: the rest keeps its order untouched, so a backlog
+    // costs each batch what it takes, not the length of the queue.
+    for (; scanned < this.queue.length && events < maxEvents; scanned++) {
+      const item = this.queue[scanned]!;
       const fits = batch.length === 0 || events + item.eventCount <= maxEvents;
       if (fits && !this.busyStreams.has(item.streamId) && !held.has(item.streamId)) {
         batch.push(item);
@@ -110,7 +117,8 @@ export class GroupCommit<Item extends Batchable> {
         held.add(item.streamId);
       }
     }
-    this.queue = rest;
+    this.queue = scanned === this.queue.length ? rest : rest.concat(this.queue.slice(scanned));
+    this.queuedEvents -= events;
     return batch;
   }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GroupCommit, type Batchable } from '../postgres/group-commit.js';
 
@@ -27,6 +28,41 @@ describe('group commit', () => {
     expect(order.indexOf('s-big')).toBeLessThan(order.indexOf('s-small'));
     expect(written[0]).toEqual(['x', 'y']);
     expect(written.flat().sort()).toEqual(['s-big', 's-small', 'x', 'y']);
+  });
+
+  it('writes every append once, each stream in order, no batch over the bound or with a stream twice, whatever arrives when', async () => {
+    const submission = fc.record({ stream: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), events: fc.integer({ min: 1, max: 6 }), tick: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(submission, { maxLength: 200 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 3 }), async (submissions, maxBatchEvents, maxInFlight) => {
+        const batches: Item[][] = [];
+        const commits = new GroupCommit<Item>(
+          async (batch) => {
+            batches.push(batch);
+            await new Promise((resolve) => setImmediate(resolve));
+          },
+          { maxInFlight, connections: maxInFlight, maxBatchEvents, minSplitEvents: 2 },
+        );
+        const submitted: Item[] = [];
+        for (const [i, { stream, events, tick }] of submissions.entries()) {
+          const next = item(`${i}`, stream, events);
+          submitted.push(next);
+          commits.submit(next);
+          if (tick) await new Promise((resolve) => setImmediate(resolve));
+        }
+        await commits.close();
+        expect(batches.flat().map((i) => i.name).sort()).toEqual(submitted.map((i) => i.name).sort());
+        for (const batch of batches) {
+          expect(new Set(batch.map((i) => i.streamId)).size).toBe(batch.length);
+          if (batch.length > 1) expect(batch.reduce((sum, i) => sum + i.eventCount, 0)).toBeLessThanOrEqual(maxBatchEvents);
+        }
+        const written = batches.flat();
+        for (const stream of 'abcdef') {
+          const order = (list: Item[]) => list.filter((i) => i.streamId === stream).map((i) => Number(i.name));
+          expect(order(written)).toEqual(order(submitted));
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('writes what arrives in one tick as one batch when it is small', async () => {
