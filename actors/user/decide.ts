@@ -6,6 +6,7 @@ import { UserErrorCode as Code } from './errors.js';
 import type { NutritionGoal, UserEvent } from './events.js';
 import { deleteMeal, logMeal, logWater } from './decide-nutrition.js';
 import { acceptFriend, declineFriend, friendAccepted, friendDeclined, friendRemoved, friendRequested, removeFriend, requestFriend } from './decide-social.js';
+import { createPost } from './decide-posts.js';
 import { awardPoints, grantAchievement, trackChallenge, untrackChallenge } from './decide-system.js';
 import { userRules } from './rules.js';
 import type { UserState } from './state.js';
@@ -43,6 +44,7 @@ function handle(draft: Draft, command: Exclude<UserCommand, UserRegister>): Reje
     case 'friend.accept': return acceptFriend(draft, command);
     case 'friend.decline': return declineFriend(draft, command);
     case 'friend.remove': return removeFriend(draft, command);
+    case 'post.create': return createPost(draft, command);
     case 'friend.requested': return friendRequested(draft, command);
     case 'friend.accepted': return friendAccepted(draft, command);
     case 'friend.declined': return friendDeclined(draft, command);

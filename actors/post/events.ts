@@ -1,0 +1,39 @@
+import type { DomainEvent } from '../runtime/types.js';
+import type { PostKind } from '../domain/contracts.js';
+
+type E<Type extends string, Data> = DomainEvent<Type, Data>;
+
+export interface PostDefinition {
+  postId: string;
+  authorId: string;
+  kind: PostKind;
+  text: string;
+  /** What a shared moment was (`{achievementId, rarity}`, `{level}`, `{title}`); `{}` for text. */
+  data: Record<string, string | number>;
+  /** Epoch ms. */
+  createdAt: number;
+}
+
+export interface Comment {
+  commentId: string;
+  userId: string;
+  text: string;
+  /** Epoch ms. */
+  at: number;
+}
+
+// Every event names the post's author, so a read model files it under the author's feed.
+/** The post exists: its first event. */
+export type PostPublished = E<'social.post.published', PostDefinition>;
+/**
+ * A like was given (`liked`) or taken back, as the like's own actor decided it; `likes` is the
+ * post's count after it, `seq` the like's change number (the greater is the later).
+ */
+export type PostLikeCounted = E<'social.post.like.counted', { authorId: string; userId: string; liked: boolean; seq: number; likes: number }>;
+export type CommentAdded = E<'social.comment.added', Comment & { authorId: string }>;
+export type CommentDeleted = E<'social.comment.deleted', { authorId: string; commentId: string; userId: string }>;
+/** The post is gone, with its comments and likes; nothing changes it afterwards. */
+export type PostDeleted = E<'social.post.deleted', { authorId: string }>;
+
+export type PostEvent = PostPublished | PostLikeCounted | CommentAdded | CommentDeleted | PostDeleted;
+export type PostEventType = PostEvent['type'];
