@@ -6,7 +6,7 @@ import { UserErrorCode as Code } from './errors.js';
 import type { NutritionGoal, UserEvent } from './events.js';
 import { deleteMeal, logMeal, logWater } from './decide-nutrition.js';
 import { acceptFriend, declineFriend, friendAccepted, friendDeclined, friendRemoved, friendRequested, removeFriend, requestFriend } from './decide-social.js';
-import { createPost } from './decide-posts.js';
+import { createPost, shareMoments } from './decide-posts.js';
 import { awardPoints, grantAchievement, trackChallenge, untrackChallenge } from './decide-system.js';
 import { userRules } from './rules.js';
 import type { UserState } from './state.js';
@@ -30,7 +30,10 @@ export function decide(state: UserState, command: UserCommand, lifecycle: Lifecy
   }
   const draft = new Draft(state, command);
   const rejection = handle(draft, command);
-  return rejection ?? draft.finish();
+  if (rejection) return rejection;
+  // The moments the sharing rules post (a level, a rare achievement), whichever command made them.
+  shareMoments(draft, [...draft.events]);
+  return draft.finish();
 }
 
 function handle(draft: Draft, command: Exclude<UserCommand, UserRegister>): Rejection | void {

@@ -2,7 +2,6 @@ import { accept, type Accepted, type Effect } from '../runtime/types.js';
 import type { UserCommand } from './commands.js';
 import type { UserEvent } from './events.js';
 import { evolve } from './evolve.js';
-import { shareMoments } from './decide-posts.js';
 import { progressEffects } from './progress.js';
 import type { UserState } from './state.js';
 
@@ -42,12 +41,8 @@ export class Draft {
     return `${this.command.id}:${suffix}`;
   }
 
-  /**
-   * The decision, with the moments the sharing rules post, and the progress this command's events
-   * make in the challenges the player tracks.
-   */
+  /** The decision, with the progress this command's events make in the challenges the player tracks. */
   finish(): Accepted<UserEvent> {
-    shareMoments(this, [...this.events]);
     return accept(this.events, [...this.effects, ...progressEffects(this.state, this.events, this.command)]);
   }
 }
