@@ -3,8 +3,8 @@ import { deleteRows, selectRows, upsertRows, type TableNames, type Transaction }
 import { streamKey, type GameEvent } from '../game-events.js';
 
 // The friends' feed's posts: each post's counts, and who likes it (for the reader's `liked`). The
-// post's item itself is the author's activity (`social.post.created`, in friends-feed.ts); these
-// rows come from the post's own stream (`post/<id>`), whose every event names the author.
+// post's item itself is filed under its author (`social.post.published`, in friends-feed.ts);
+// these rows come from the same stream (`post/<id>`), whose every event names the author.
 
 export const POSTS = 'rm_feed_post';
 export const LIKES = 'rm_feed_like';

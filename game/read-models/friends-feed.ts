@@ -93,7 +93,7 @@ export const friendsFeedProjection: Projection<FeedQueries> = {
     'challenge.created',
     'challenge.participant.joined',
     'challenge.reward.granted',
-    'social.post.created',
+    'social.post.published',
     ...postEventTypes,
   ],
   tables: [
@@ -153,9 +153,10 @@ async function applyFeed(tx: Transaction, batch: readonly RecordedEvent[], table
       case 'nutrition.meal.deleted':
         drop(userId, FeedKind.mealLogged, event.data.mealId);
         break;
-      case 'social.post.created': {
-        const { postId, kind, text, data } = event.data;
-        add(event, userId, FeedKind.post, { postId, kind, text, data }, postId);
+      case 'social.post.published': {
+        // From the post's own stream, so a friend sees a post only once it takes likes and comments.
+        const { postId, authorId, kind, text, data } = event.data;
+        add(event, authorId, FeedKind.post, { postId, kind, text, data }, postId);
         break;
       }
       case 'social.post.deleted':
