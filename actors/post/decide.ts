@@ -49,15 +49,20 @@ function publish({ payload }: PostPublish, lifecycle: Lifecycle<PostEvent>): Dec
   return accept([{ type: 'social.post.published', data: definition }]);
 }
 
-/** Each change of a like arrives once (its id derives from the like's event); a post not (or no longer) there counts none. */
+/**
+ * Each change of a like arrives once (its id derives from the like's event), in the order the like
+ * made them (the outbox keeps one receiver's commands in order), so the count is the sum of the
+ * changes. A like that arrives before the post's publish counts too: dropping it would let its
+ * later unlike count −1. A deleted post counts nothing.
+ */
 function countLike(state: PostState, { payload }: PostLikeCount, lifecycle: Lifecycle<PostEvent>): Decision<PostEvent> {
   const { userId, liked, seq } = payload;
   if (!isId(userId) || typeof liked !== 'boolean' || !Number.isSafeInteger(seq) || seq < 1) {
     return reject(Code.POST_LIKE_INVALID, 'post.like.count needs userId, liked and a seq of at least 1');
   }
-  if (state.post === null || lifecycle.value !== 'published') return accept([]);
+  if (lifecycle.value === 'deleted') return accept([]);
   const likes = state.likes + (liked ? 1 : -1);
-  return accept([{ type: 'social.post.like.counted', data: { authorId: state.post.authorId, userId, liked, seq, likes } }]);
+  return accept([{ type: 'social.post.like.counted', data: { authorId: state.post?.authorId ?? null, userId, liked, seq, likes } }]);
 }
 
 function addComment(state: PostState, post: PostDefinition, userId: string, { payload, meta }: CommentAdd): Decision<PostEvent> {

@@ -53,8 +53,13 @@ describe('post: counting likes (from the likes\' actors)', () => {
     expect(Object.keys(given.state)).toEqual(['post', 'likes', 'comments']);
   });
 
-  it('counts nothing for a post not published, or deleted', () => {
-    spec(post).given([]).when(fromActor('post.like.count', { userId: friend, liked: true, seq: 1 })).then([]);
+  it('counts a like that arrives before the post, so that its unlike after the post does not count −1', () => {
+    const early = { type: 'social.post.like.counted', data: { authorId: null, userId: friend, liked: true, seq: 1, likes: 1 } } as const;
+    spec(post).given([]).when(fromActor('post.like.count', { userId: friend, liked: true, seq: 1 })).then([early]);
+    spec(post).given([early, published()]).when(fromActor('post.like.count', { userId: friend, liked: false, seq: 2 })).then([likeCounted(friend, false, 2, 0)]);
+  });
+
+  it('counts nothing for a deleted post', () => {
     spec(post).given([published(), deleted]).when(fromActor('post.like.count', { userId: friend, liked: true, seq: 1 })).then([]);
   });
 

@@ -61,7 +61,7 @@ function feedChanges(batch: readonly RecordedEvent[]): Map<string, FeedChange> {
 function authorOf(event: RecordedEvent): string | undefined {
   if (event.streamType === 'post') {
     const author = (event.data as { authorId?: unknown }).authorId;
-    return typeof author === 'string' ? author : undefined;
+    return typeof author === 'string' && author !== '' ? author : undefined;
   }
   if (event.streamType !== 'challenge') return streamKey(event.streamId);
   const player = (event.data as { userId?: unknown }).userId;

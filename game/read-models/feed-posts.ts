@@ -35,10 +35,16 @@ export async function applyPostEvents(tx: Transaction, tables: TableNames, event
   const likeKeys = touched.flatMap((event) => (event.type === 'social.post.like.counted' ? [{ post_id: streamKey(event.streamId), user_id: event.data.userId }] : []));
   const likes = new Map((await selectRows<LikeRow>(tx, tables[LIKES]!, { post_id: 'text', user_id: 'text' }, likeKeys)).map((row) => [`${row.post_id}\u0000${row.user_id}`, row]));
   const deleted: string[] = [];
-  const post = (postId: string, authorId: string) => posts.get(postId) ?? { post_id: postId, author_id: authorId, likes: 0, comments: 0 };
+  const post = (postId: string, authorId: string | null) => {
+    const known = posts.get(postId) ?? { post_id: postId, author_id: '', likes: 0, comments: 0 };
+    return authorId === null ? known : { ...known, author_id: authorId };
+  };
   for (const event of touched) {
     const postId = streamKey(event.streamId);
     switch (event.type) {
+      case 'social.post.published':
+        posts.set(postId, post(postId, event.data.authorId));
+        break;
       case 'social.post.like.counted': {
         const { authorId, userId, liked, seq, likes: count } = event.data;
         posts.set(postId, { ...post(postId, authorId), likes: count });
