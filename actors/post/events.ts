@@ -1,18 +1,10 @@
 import type { DomainEvent } from '../runtime/types.js';
-import type { PostKind } from '../domain/contracts.js';
+import type { PostPublishPayload } from '../domain/contracts.js';
 
 type E<Type extends string, Data> = DomainEvent<Type, Data>;
 
-export interface PostDefinition {
-  postId: string;
-  authorId: string;
-  kind: PostKind;
-  text: string;
-  /** What a shared moment was (`{achievementId, rarity}`, `{level}`, `{title}`); `{}` for text. */
-  data: Record<string, string | number>;
-  /** Epoch ms. */
-  createdAt: number;
-}
+/** The post as its author's actor published it (`data`: what a shared moment was, `{}` for text). */
+export type PostDefinition = PostPublishPayload;
 
 export interface Comment {
   commentId: string;
