@@ -1,11 +1,12 @@
 import type { ChallengeEvent } from '../actors/challenge/events.js';
+import type { PostEvent } from '../actors/post/events.js';
 import type { UserEvent } from '../actors/user/events.js';
 import type { RecordedEvent } from '../store/index.js';
 
 type Logged<E> = E extends { type: infer Type; data: infer Data } ? Omit<RecordedEvent, 'type' | 'data'> & { type: Type; data: Data } : never;
 
 /** A recorded event of the game, narrowed by `type`: `switch (event.type)` types `event.data`. */
-export type GameEvent = Logged<UserEvent> | Logged<ChallengeEvent>;
+export type GameEvent = Logged<UserEvent> | Logged<ChallengeEvent> | Logged<PostEvent>;
 
 /**
  * The batch as game events. The projector reads only the types a projection declares, and

@@ -12,6 +12,8 @@ import { Text } from './text.js';
 const Id = Text({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]*$' });
 const Name = Text({ minLength: 1, maxLength: 40 });
 const FoodName = Text({ minLength: 1, maxLength: 60 });
+/** A post id: no `@`, so that a like's address `like/<postId>@<userId>` splits at its first `@`. */
+const PostId = Text({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' });
 const Timezone = Text({ minLength: 1, maxLength: 64 });
 const EpochMs = Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000 });
 const Amount = (max: number) => Type.Number({ minimum: 0, maximum: max });
@@ -55,6 +57,12 @@ export const clientCommandPayloads = {
   'friend.accept': Type.Object({ userId: Id }, strict),
   'friend.decline': Type.Object({ userId: Id }, strict),
   'friend.remove': Type.Object({ userId: Id }, strict),
+  'post.create': Type.Object({ postId: PostId, text: Text({ minLength: 1, maxLength: 500 }) }, strict),
+  'post.delete': Type.Object({}, strict),
+  'comment.add': Type.Object({ commentId: Id, text: Text({ minLength: 1, maxLength: 280 }) }, strict),
+  'comment.delete': Type.Object({ commentId: Id }, strict),
+  'post.like': Type.Object({ postId: Type.Optional(PostId) }, strict),
+  'post.unlike': Type.Object({ postId: Type.Optional(PostId) }, strict),
   'challenge.create': Type.Object(
     {
       challengeId: Type.Optional(Id),
@@ -76,7 +84,7 @@ export type ClientCommandType = keyof typeof clientCommandPayloads;
 export type ClientCommandPayload<T extends ClientCommandType> = Static<(typeof clientCommandPayloads)[T]>;
 
 /** The actor type each client command goes to. */
-export const commandTarget: Record<ClientCommandType, 'user' | 'challenge'> = {
+export const commandTarget: Record<ClientCommandType, 'user' | 'challenge' | 'post' | 'like'> = {
   'user.register': 'user',
   'profile.update': 'user',
   'goal.set': 'user',
@@ -87,17 +95,30 @@ export const commandTarget: Record<ClientCommandType, 'user' | 'challenge'> = {
   'friend.accept': 'user',
   'friend.decline': 'user',
   'friend.remove': 'user',
+  'post.create': 'user',
+  'post.delete': 'post',
+  'comment.add': 'post',
+  'comment.delete': 'post',
+  'post.like': 'like',
+  'post.unlike': 'like',
   'challenge.create': 'challenge',
   'challenge.join': 'challenge',
   'challenge.leave': 'challenge',
   'challenge.cancel': 'challenge',
 };
 
-/** A command as a client sends it (HTTP body or the `cmd` frame). */
+/**
+ * A command as a client sends it (HTTP body or the `cmd` frame). `to` is `user/<id>`,
+ * `challenge/<id>`, `post/<postId>`, or `like/<postId>@<your id>` (your like of a post).
+ */
 export const CommandRequest = Type.Object(
   {
     id: Text({ minLength: 1, maxLength: 128 }),
-    to: Text({ minLength: 3, maxLength: 160, pattern: '^(user|challenge)/[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$' }),
+    to: Text({
+      minLength: 3,
+      maxLength: 160,
+      pattern: '^((user|challenge|post)/[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}|like/[A-Za-z0-9][A-Za-z0-9._:-]{0,39}@[A-Za-z0-9][A-Za-z0-9._:@-]{0,63})$',
+    }),
     type: Text({ minLength: 1, maxLength: 64 }),
     payload: Type.Optional(Type.Unknown()),
   },

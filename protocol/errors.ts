@@ -194,7 +194,7 @@ export const errorCatalog: { readonly [K in ErrorCode]: ErrorCodeInfo } = {
   },
   TOPIC_INVALID: {
     status: 400,
-    description: 'A topic is not one of `user/<id>`, `challenge/<id>`, `feed/<id>`, `leaderboard/global`.',
+    description: 'A topic is not one of `user/<id>`, `challenge/<id>`, `post/<id>`, `feed/<id>`, `leaderboard/global`.',
   },
   TOPIC_FORBIDDEN: { status: 403, description: "A player may watch only their own `user/` and `feed/` topics." },
   HELLO_REQUIRED: { status: 400, description: 'A frame other than `hello` arrived before the server\'s `welcome`.' },

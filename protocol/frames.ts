@@ -225,27 +225,41 @@ function echoed<K extends 'id' | 'topic'>(key: K, value: unknown, maxLength: num
 
 /**
  * Whom a player may command, the one rule for every way in (WebSocket `cmd`, `POST /v1/commands`,
- * and asking what became of a command): their own `user/<id>` and any challenge, which checks
- * the player itself (meta.userId). AUTH_FORBIDDEN otherwise.
+ * and asking what became of a command): their own `user/<id>`, their own likes
+ * (`like/<postId>@<their id>`), and any challenge or post, which checks the player itself
+ * (meta.userId). AUTH_FORBIDDEN otherwise.
  *
  * @example
  * mayCommand('u42', 'user/u7'); // { ok: false, code: 'AUTH_FORBIDDEN', … }
  */
 export function mayCommand(userId: string, to: string): Checked<string> {
   const [kind, targetId] = to.split('/') as [string, string];
+  if (kind === 'like') {
+    if (targetId.slice(targetId.indexOf('@') + 1) === userId) return { ok: true, value: to };
+    return { ok: false, code: ErrorCode.AUTH_FORBIDDEN, message: `a player may command only their own likes (like/<postId>@${userId})` };
+  }
   if (kind !== 'user' || targetId === userId) return { ok: true, value: to };
-  return { ok: false, code: ErrorCode.AUTH_FORBIDDEN, message: `a player may command only user/${userId} (and challenges)` };
+  return { ok: false, code: ErrorCode.AUTH_FORBIDDEN, message: `a player may command only user/${userId} (and challenges, posts and their own likes)` };
 }
 
 /**
  * The checks of a command that need its target, shared by every way in: the command goes to an
- * actor of the type that has it (COMMAND_UNKNOWN), and `challenge.create` creates the challenge
- * its `to` names (its payload's challengeId is filled in from `to`, or must equal it).
+ * actor of the type that has it (COMMAND_UNKNOWN), `challenge.create` creates the challenge
+ * its `to` names (its payload's challengeId is filled in from `to`, or must equal it), and a like
+ * is of the post its `to` names (`postId` likewise).
  */
 export function checkCommandTarget(command: ValidCommand): Checked<ValidCommand> {
   if (!aimsAt(command.to, commandTarget[command.type])) {
     const [kind] = command.to.split('/') as [string];
     return { ok: false, code: ErrorCode.COMMAND_UNKNOWN, message: `${command.type} is not a command of ${kind} actors` };
+  }
+  if (command.type === 'post.like' || command.type === 'post.unlike') {
+    const postId = command.to.slice('like/'.length, command.to.indexOf('@'));
+    const given = command.payload.postId;
+    if (given !== undefined && given !== postId) {
+      return { ok: false, code: ErrorCode.COMMAND_INVALID, message: `payload.postId must be ${postId}, the post in "to"` };
+    }
+    return { ok: true, value: { ...command, payload: { postId } } };
   }
   if (command.type !== 'challenge.create') return { ok: true, value: command };
   const [, targetId] = command.to.split('/') as [string, string];

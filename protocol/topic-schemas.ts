@@ -5,7 +5,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
  * Published for documents built from the project's schemas (AsyncAPI) and for client authors;
  * the server's views are tested against them (server/gateway/tests/topic-schemas.test.ts).
  *
- * - `user/<id>`, `challenge/<id>`: the snap's `state` is the actor's view; each `evt` carries the
+ * - `user/<id>`, `challenge/<id>`, `post/<id>`: the snap's `state` is the actor's view; each `evt` carries the
  *   event and `patch`, an RFC 6902 JSON Patch that turns the view at `version - 1` into the view at
  *   `version` (apply it to what you hold; never re-implement a game rule).
  * - `leaderboard/global`, `feed/<id>`: the snap's `state` is a list of rows; each `evt`'s data is a
@@ -96,6 +96,22 @@ export const ChallengeTopicState = Type.Object({
 });
 export type ChallengeTopicState = Static<typeof ChallengeTopicState>;
 
+/** `post/<id>`: a post, its count of likes and its comments, oldest first (actors/post/view.ts). */
+export const PostTopicState = Type.Object({
+  postId: Type.String(),
+  /** `unpublished`, `published` or `deleted` (a deleted post shows no text and no comments). */
+  state: Type.String(),
+  authorId: Nullable(Type.String()),
+  /** `text` (the player's words), `achievement`, `level` or `challenge-won` (a moment shared for them). */
+  kind: Nullable(Type.String()),
+  text: Nullable(Type.String()),
+  data: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
+  createdAt: Nullable(EpochMs),
+  likes: Int,
+  comments: Type.Array(Type.Object({ commentId: Type.String(), userId: Type.String(), text: Type.String(), at: EpochMs })),
+});
+export type PostTopicState = Static<typeof PostTopicState>;
+
 /** A row of `leaderboard/global` (the top 100), keyed by `userId`. */
 export const LeaderboardRow = Type.Object({ rank: Int, userId: Type.String(), displayName: Type.String(), points: Type.Number(), level: Int });
 export const LeaderboardTopicState = Type.Array(LeaderboardRow);
@@ -146,6 +162,8 @@ export const UserSnap = snapOf('^user/', UserTopicState);
 export const UserPush = evtOf('^user/', DomainEvent, true);
 export const ChallengeSnap = snapOf('^challenge/', ChallengeTopicState);
 export const ChallengePush = evtOf('^challenge/', DomainEvent, true);
+export const PostSnap = snapOf('^post/', PostTopicState);
+export const PostPush = evtOf('^post/', DomainEvent, true);
 export const LeaderboardSnap = snapOf('^leaderboard/', LeaderboardTopicState);
 export const LeaderboardPush = evtOf('^leaderboard/', Type.Object({ type: Type.Literal('leaderboard.changed'), data: LeaderboardDiff }), false);
 export const FeedSnap = snapOf('^feed/', FeedTopicState);
@@ -155,6 +173,7 @@ export const FeedPush = evtOf('^feed/', Type.Object({ type: Type.Literal('feed.c
 export const topicSchemas = {
   user: { snap: UserSnap, push: UserPush, state: UserTopicState },
   challenge: { snap: ChallengeSnap, push: ChallengePush, state: ChallengeTopicState },
+  post: { snap: PostSnap, push: PostPush, state: PostTopicState },
   leaderboard: { snap: LeaderboardSnap, push: LeaderboardPush, state: LeaderboardTopicState },
   feed: { snap: FeedSnap, push: FeedPush, state: FeedTopicState },
 } as const;

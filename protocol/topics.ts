@@ -3,7 +3,8 @@ import type { Checked } from './validate.js';
 
 /**
  * What a client can watch (`sub`): `user/<id>` (the player's own state), `challenge/<id>` (state
- * and live ranking), `leaderboard/global` (top 100) and `feed/<id>` (friends' activity).
+ * and live ranking), `post/<id>` (a post, its likes count and comments), `leaderboard/global`
+ * (top 100) and `feed/<id>` (friends' activity).
  * Ids follow the actor id rule: 1–64 of `A-Z a-z 0-9 . _ : @ -`, starting with a letter or digit.
  *
  * @example
@@ -12,6 +13,7 @@ import type { Checked } from './validate.js';
 export const TopicKind = {
   user: 'user',
   challenge: 'challenge',
+  post: 'post',
   leaderboard: 'leaderboard',
   feed: 'feed',
 } as const;
@@ -28,7 +30,7 @@ export interface Topic {
 /** The longest topic a client may send: `challenge/` and a 64-character id. */
 export const MAX_TOPIC_LENGTH = 74;
 
-const shape = /^(user|challenge|leaderboard|feed)\/([A-Za-z0-9][A-Za-z0-9._:@-]{0,63})$/;
+const shape = /^(user|challenge|post|leaderboard|feed)\/([A-Za-z0-9][A-Za-z0-9._:@-]{0,63})$/;
 /** The leaderboards that exist; their topic ids. */
 const leaderboards: ReadonlySet<string> = new Set(['global']);
 
@@ -38,7 +40,7 @@ export function parseTopic(raw: unknown): Checked<Topic> {
     return {
       ok: false,
       code: ErrorCode.TOPIC_INVALID,
-      message: 'a topic is user/<id>, challenge/<id>, feed/<id> or leaderboard/global',
+      message: 'a topic is user/<id>, challenge/<id>, post/<id>, feed/<id> or leaderboard/global',
     };
   }
   const kind = match[1] as TopicKind;
@@ -49,9 +51,9 @@ export function parseTopic(raw: unknown): Checked<Topic> {
   return { ok: true, value: { kind, id, name: raw as string } };
 }
 
-/** A player watches only their own `user/` and `feed/`; any `challenge/` and the leaderboard. */
+/** A player watches only their own `user/` and `feed/`; any `challenge/`, any `post/` and the leaderboard. */
 export function canWatch(userId: string, topic: Topic): boolean {
-  return topic.kind === 'challenge' || topic.kind === 'leaderboard' || topic.id === userId;
+  return topic.kind === 'challenge' || topic.kind === 'post' || topic.kind === 'leaderboard' || topic.id === userId;
 }
 
 /** Parses a topic and checks that `userId` may watch it (TOPIC_INVALID, TOPIC_FORBIDDEN). */
@@ -70,5 +72,5 @@ export function authorizeTopic(userId: string, raw: unknown): Checked<Topic> {
  * undefined for read-model topics (leaderboard, feed).
  */
 export function topicStream(topic: Topic): string | undefined {
-  return topic.kind === 'user' || topic.kind === 'challenge' ? topic.name : undefined;
+  return topic.kind === 'user' || topic.kind === 'challenge' || topic.kind === 'post' ? topic.name : undefined;
 }

@@ -3,6 +3,8 @@ import { challengeActorType } from '../actors/challenge/index.js';
 import { ActorRuntime, DeadLetterAdmin, systemClock, type Clock, type Dispatcher } from '../actors/runtime/index.js';
 import { defaultLimits } from '../protocol/frames.js';
 import { userActorType, userPersonalData } from '../actors/user/index.js';
+import { likeActorType } from '../actors/like/index.js';
+import { postActorType } from '../actors/post/index.js';
 import { gameProjections, readModelChangePublisher, ReadModelChanges, readModelQueries } from '../game/index.js';
 import { Projections, type OpenStore } from '../store/index.js';
 import { Auth } from './auth.js';
@@ -28,7 +30,7 @@ import { backgroundWork } from './background-work.js';
 import { CoalescedTopicSource, committedEventPublisher, feedTopic, leaderboardTopic, RateBudgets, type Gateway, type GatewayDeps } from './gateway/index.js';
 
 /** The game's actor types, in one place. */
-export const gameActorTypes = [userActorType, challengeActorType] as const;
+export const gameActorTypes = [userActorType, challengeActorType, postActorType, likeActorType] as const;
 
 export interface RunningServer {
   readonly port: number;

@@ -32,7 +32,7 @@ export function endChallenge(state: ChallengeState, definition: ChallengeDefinit
       effects.push({
         kind: 'send',
         to: `user/${userId}`,
-        command: { type: 'achievement.grant', payload: { achievementId, sourceId: `challenge:${definition.challengeId}:winner` } },
+        command: { type: 'achievement.grant', payload: { achievementId, sourceId: `challenge:${definition.challengeId}:winner`, challengeTitle: definition.title } },
       });
     } else {
       events.push({ type: 'challenge.reward.granted', data: { userId, rank, points } });

@@ -13,7 +13,7 @@ const award = (userId: string, amount: number, rank: number): Effect => ({
 const winner = (userId: string): Effect => ({
   kind: 'send',
   to: `user/${userId}`,
-  command: { type: 'achievement.grant', payload: { achievementId: 'challenge-winner', sourceId: 'challenge:c7:winner' } },
+  command: { type: 'achievement.grant', payload: { achievementId: 'challenge-winner', sourceId: 'challenge:c7:winner', challengeTitle: 'Water week' } },
 });
 const entry = (rank: number, userId: string, score: number, reachedAt: number) => ({ rank, userId, score, reachedAt });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { foldEvents, initialFolded, lifecycleOf, type Folded } from '../runtime/fold.js';
 import type { AnyActorType, Command, CommandOrigin, Decision } from '../runtime/types.js';
 import { userActorType, type UserState } from '../user/index.js';
+import { postActorType } from '../post/index.js';
 import { challengeActorType, type ChallengeState } from './index.js';
 
 /**
@@ -15,7 +16,7 @@ class World {
   private ids = 0;
 
   send(to: string, type: string, payload: unknown, origin: CommandOrigin = 'client', userId?: string): Decision {
-    const actorType: AnyActorType = to.startsWith('user/') ? userActorType : challengeActorType;
+    const actorType: AnyActorType = to.startsWith('user/') ? userActorType : to.startsWith('post/') ? postActorType : challengeActorType;
     const folded = this.actors.get(to) ?? initialFolded(actorType);
     const command: Command = { id: `w${++this.ids}`, type, payload, meta: { now: this.now, origin, ...(userId ? { userId } : {}) } };
     const decision = actorType.decide(folded.state, command, lifecycleOf(actorType, folded));

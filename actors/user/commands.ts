@@ -17,12 +17,15 @@ export type FriendRequest = C<'friend.request', { userId: string }>;
 export type FriendAccept = C<'friend.accept', { userId: string }>;
 export type FriendDecline = C<'friend.decline', { userId: string }>;
 export type FriendRemove = C<'friend.remove', { userId: string }>;
+/** A post of the player's own words; `postId` is the new post's id (`post/<postId>`). */
+export type PostCreate = C<'post.create', { postId: string; text: string }>;
 
 // Commands from other actors. `userId` is always the other player.
 /** Idempotent by `sourceId`. */
 export type PointsAward = C<'points.award', { amount: number; reason: string; sourceId: string }>;
 /** Unlocks an achievement that only another actor can detect (`challenge-winner`); idempotent. */
-export type AchievementGrant = C<'achievement.grant', { achievementId: string; sourceId: string }>;
+/** `challengeTitle`: the challenge won, for the post that shares the win. */
+export type AchievementGrant = C<'achievement.grant', { achievementId: string; sourceId: string; challengeTitle?: string }>;
 export type FriendRequested = C<'friend.requested', { userId: string }>;
 export type FriendAccepted = C<'friend.accepted', { userId: string }>;
 export type FriendDeclined = C<'friend.declined', { userId: string }>;
@@ -40,7 +43,8 @@ export type UserClientCommand =
   | FriendRequest
   | FriendAccept
   | FriendDecline
-  | FriendRemove;
+  | FriendRemove
+  | PostCreate;
 
 export type UserSystemCommand =
   | PointsAward
@@ -66,6 +70,7 @@ export const userClientCommands = [
   'friend.accept',
   'friend.decline',
   'friend.remove',
+  'post.create',
 ] as const satisfies readonly UserClientCommand['type'][];
 
 export const userSystemCommands = [

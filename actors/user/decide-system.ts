@@ -5,6 +5,7 @@ import { UserErrorCode as Code } from './errors.js';
 import { ownPointsReasons } from './events.js';
 import { challengeKinds } from '../domain/contracts.js';
 import { has } from '../domain/records.js';
+import { shareChallengeWin } from './decide-posts.js';
 import { earn, unlock } from './rewards.js';
 import { achievementIds, userRules, type AchievementId } from './rules.js';
 import { isFiniteNumber, isId, isText } from '../domain/validate.js';
@@ -28,7 +29,12 @@ export function grantAchievement(draft: Draft, { payload }: AchievementGrant): R
   const id = payload.achievementId as AchievementId;
   if (!achievementIds.includes(id)) return reject(Code.ACHIEVEMENT_UNKNOWN, `no achievement ${String(payload.achievementId)}`);
   if (!('grantedByChallenge' in userRules.achievements[id])) return reject(Code.ACHIEVEMENT_NOT_GRANTABLE, `${id} is unlocked by the player's own play`);
+  const { sourceId, challengeTitle } = payload;
+  if (!isText(sourceId, 256) || (challengeTitle !== undefined && !isText(challengeTitle, 80))) {
+    return reject(Code.ACHIEVEMENT_GRANT_INVALID, 'achievement.grant needs a sourceId, and a challengeTitle of at most 80 characters if any');
+  }
   unlock(draft, id);
+  shareChallengeWin(draft, sourceId, challengeTitle);
 }
 
 export function trackChallenge(draft: Draft, { payload }: ChallengeTrack): Rejection | void {

@@ -6,6 +6,7 @@ import { UserErrorCode as Code } from './errors.js';
 import type { NutritionGoal, UserEvent } from './events.js';
 import { deleteMeal, logMeal, logWater } from './decide-nutrition.js';
 import { acceptFriend, declineFriend, friendAccepted, friendDeclined, friendRemoved, friendRequested, removeFriend, requestFriend } from './decide-social.js';
+import { createPost, shareMoments } from './decide-posts.js';
 import { awardPoints, grantAchievement, trackChallenge, untrackChallenge } from './decide-system.js';
 import { userRules } from './rules.js';
 import type { UserState } from './state.js';
@@ -29,7 +30,10 @@ export function decide(state: UserState, command: UserCommand, lifecycle: Lifecy
   }
   const draft = new Draft(state, command);
   const rejection = handle(draft, command);
-  return rejection ?? draft.finish();
+  if (rejection) return rejection;
+  // The moments the sharing rules post (a level, a rare achievement), whichever command made them.
+  shareMoments(draft, [...draft.events]);
+  return draft.finish();
 }
 
 function handle(draft: Draft, command: Exclude<UserCommand, UserRegister>): Rejection | void {
@@ -43,6 +47,7 @@ function handle(draft: Draft, command: Exclude<UserCommand, UserRegister>): Reje
     case 'friend.accept': return acceptFriend(draft, command);
     case 'friend.decline': return declineFriend(draft, command);
     case 'friend.remove': return removeFriend(draft, command);
+    case 'post.create': return createPost(draft, command);
     case 'friend.requested': return friendRequested(draft, command);
     case 'friend.accepted': return friendAccepted(draft, command);
     case 'friend.declined': return friendDeclined(draft, command);

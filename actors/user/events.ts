@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../runtime/types.js';
-import type { ChallengeKind } from '../domain/contracts.js';
+import type { ChallengeKind, PostKind } from '../domain/contracts.js';
 import type { AchievementId, Rarity } from './rules.js';
 
 /** A local calendar day in the player's timezone, `YYYY-MM-DD`. */
@@ -72,6 +72,15 @@ export type SocialFriendRequestReceived = E<'social.friend.request.received', { 
 export type SocialFriendRequestDeclined = E<'social.friend.request.declined', { userId: string; direction: 'incoming' | 'outgoing' }>;
 export type SocialFriendAdded = E<'social.friend.added', { userId: string }>;
 export type SocialFriendRemoved = E<'social.friend.removed', { userId: string }>;
+/**
+ * The player posted (`post.create`), or a moment of their game was shared for them (`kind` other
+ * than `text`; the sharing rules say which). The post itself lives in `post/<postId>`. `at`: epoch ms. `sourceId`:
+ * the reward a shared challenge win came with, so it is shared once.
+ */
+export type SocialPostCreated = E<
+  'social.post.created',
+  { postId: string; kind: PostKind; text: string; data: Record<string, string | number>; at: number; sourceId?: string }
+>;
 /** Not in GAME.md's list: the player joined a challenge; their events now advance it. */
 export type ChallengeTracked = E<
   'user.challenge.tracked',
@@ -98,6 +107,7 @@ export type UserEvent =
   | SocialFriendRequestDeclined
   | SocialFriendAdded
   | SocialFriendRemoved
+  | SocialPostCreated
   | ChallengeTracked
   | ChallengeUntracked;
 

@@ -72,6 +72,15 @@ export function evolve(state: UserState, event: UserEvent): UserState {
     }
     case 'social.friend.removed':
       return { ...state, friends: without(state.friends, event.data.userId) };
+    case 'social.post.created': {
+      const { kind, at, sourceId } = event.data;
+      const awardSources = sourceId === undefined ? state.awardSources : put(state.awardSources, sourceId, true as const);
+      if (kind !== 'text') return { ...state, awardSources };
+      // Only the posts of the rate window are kept: the state stays bounded however much one posts.
+      const { windowMs, maxPerWindow } = userRules.posts;
+      const recentPosts = [...state.recentPosts.filter((time) => time > at - windowMs), at].slice(-maxPerWindow);
+      return { ...state, awardSources, recentPosts };
+    }
     case 'user.challenge.tracked': {
       const { challengeId, kind, startsAt, endsAt } = event.data;
       return { ...state, challenges: put(state.challenges, challengeId, { kind, startsAt, endsAt }) };

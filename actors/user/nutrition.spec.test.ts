@@ -4,7 +4,7 @@ import { UserErrorCode as Code } from './errors.js';
 import type { UserEvent } from './events.js';
 import { userActorType as user } from './index.js';
 import {
-  achievementPoints, at, food, goalMetOn, goalSet, mealLogged, mealPayload, mine, noon, registered, streakAt, unlocked,
+  achievementPoints, at, food, goalMetOn, goalSet, mealLogged, mealPayload, mine, noon, registered, shared, streakAt, unlocked,
 } from './tests/fixtures.js';
 
 const day = '2026-01-01';
@@ -200,6 +200,7 @@ describe('user: balanced-week', () => {
       { type: 'achievement.unlocked', data: { achievementId: 'balanced-week', rarity: 'epic', points: 150 } },
       { type: 'points.earned', data: { amount: 150, reason: 'achievement', sourceId: 'achievement:balanced-week' } },
       { type: 'user.level.up', data: { level: 2 } },
+      shared({ achievementId: 'balanced-week' }, on7th.now),
     ]);
   });
 

@@ -3,7 +3,7 @@ import { spec } from '../runtime/spec.js';
 import { UserErrorCode as Code } from './errors.js';
 import { userActorType as user } from './index.js';
 import { levelFor, levelThreshold } from './rules.js';
-import { fromActor, pointsEarned, pointsHistory, registered, unlocked } from './tests/fixtures.js';
+import { fromActor, pointsEarned, pointsHistory, registered, shared, unlocked } from './tests/fixtures.js';
 
 const award = (amount: number, sourceId = 'challenge:c7:rank:1', reason = 'challenge-reward') =>
   fromActor('points.award', { amount, reason, sourceId });
@@ -31,6 +31,8 @@ describe('user: levels', () => {
       levelUp(20),
       { type: 'achievement.unlocked', data: { achievementId: 'legend', rarity: 'legendary', points: 500 } },
       earned(500, 'achievement:legend', 'achievement'),
+      shared({ level: 20 }),
+      shared({ achievementId: 'legend' }),
     ]);
   });
 
@@ -41,11 +43,14 @@ describe('user: levels', () => {
       { type: 'achievement.unlocked', data: { achievementId: 'legend', rarity: 'legendary', points: 500 } },
       earned(500, 'achievement:legend', 'achievement'),
       levelUp(21),
+      shared({ level: 20 }),
+      shared({ achievementId: 'legend' }),
+      shared({ level: 21 }),
     ]);
   });
 
   it('unlocks legend only once', () => {
-    spec(user).given([registered(), ...pointsHistory(21_500), unlocked('legend')]).when(award(5000)).then([earned(5000), levelUp(22), levelUp(23)]);
+    spec(user).given([registered(), ...pointsHistory(21_500), unlocked('legend')]).when(award(5000)).then([earned(5000), levelUp(22), levelUp(23), shared({ level: 22 }), shared({ level: 23 })]);
   });
 });
 
@@ -71,17 +76,19 @@ describe('user: points from other actors', () => {
 
 describe('user: achievements granted by a challenge', () => {
   const grant = (achievementId: string) => fromActor('achievement.grant', { achievementId, sourceId: 'challenge:c7:winner' });
+  const winShared = expect.objectContaining({ type: 'social.post.created', data: expect.objectContaining({ kind: 'challenge-won', sourceId: 'challenge:c7:winner' }) });
 
-  it('unlocks challenge-winner (+100)', () => {
+  it('unlocks challenge-winner (+100), and shares the win', () => {
     spec(user).given([registered()]).when(grant('challenge-winner')).then([
       { type: 'achievement.unlocked', data: { achievementId: 'challenge-winner', rarity: 'rare', points: 100 } },
       earned(100, 'achievement:challenge-winner', 'achievement'),
       levelUp(2),
+      winShared,
     ]);
   });
 
-  it('unlocks challenge-winner only once, however often it is granted', () => {
-    spec(user).given([registered(), unlocked('challenge-winner')]).when(grant('challenge-winner')).then([]);
+  it('unlocks challenge-winner only once, however often it is granted (each win is shared)', () => {
+    spec(user).given([registered(), unlocked('challenge-winner')]).when(grant('challenge-winner')).then([winShared]);
   });
 
   it("refuses to grant an achievement the player's own play unlocks, or an unknown one", () => {

@@ -63,6 +63,21 @@ export const userRules = {
     /** Friends plus friend requests sent and not yet answered. */
     max: 500,
   },
+  posts: {
+    textMaxLength: 500,
+    /** A player writes at most this many posts in any `windowMs` (shared moments do not count). */
+    maxPerWindow: 20,
+    windowMs: 24 * 60 * 60 * 1000,
+  },
+  /** Which moments of the game are posted for the player (`social.post.created`, kind other than text). */
+  sharing: {
+    /** Achievements of these rarities, when unlocked (those a challenge grants are shared as its win). */
+    achievementRarities: ['rare', 'epic', 'legendary'],
+    /** Every level from this one on. */
+    levelsFrom: 5,
+    /** A challenge won (first place), each time. */
+    challengeWins: true,
+  },
   history: {
     /** Days of totals and meals kept in state (older meals can no longer be deleted). */
     retainDays: 31,

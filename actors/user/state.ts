@@ -52,8 +52,10 @@ export interface UserState {
   /** Requests this player received and has not answered. */
   requestsReceived: Record<string, true>;
   challenges: Record<string, TrackedChallenge>;
-  /** `sourceId`s of `points.award`s taken, so a retried award is never counted twice. */
+  /** `sourceId`s of `points.award`s taken and challenge wins shared, so a retried one never counts twice. */
   awardSources: Record<string, true>;
+  /** When the player's own posts of the last `posts.windowMs` were written (at most `posts.maxPerWindow`). */
+  recentPosts: number[];
 }
 
 export const initialUserState: UserState = {
@@ -73,6 +75,7 @@ export const initialUserState: UserState = {
   requestsReceived: {},
   challenges: {},
   awardSources: {},
+  recentPosts: [],
 };
 
 export const emptyDay: DayLog = {

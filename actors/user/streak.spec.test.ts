@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spec } from '../runtime/spec.js';
 import type { UserEvent } from './events.js';
 import { userActorType as user } from './index.js';
-import { achievementPoints, at, mealPayload, mine, registered, streakAt, unlocked } from './tests/fixtures.js';
+import { achievementPoints, at, mealPayload, mine, registered, shared, streakAt, unlocked } from './tests/fixtures.js';
 
 const jan2 = { now: at('2026-01-02T12:00:00Z'), id: 'c2' };
 const lunchOnJan2 = mine('meal.log', mealPayload({ eatenAt: at('2026-01-02T12:00:00Z') }), jan2);
@@ -56,6 +56,7 @@ describe('user: streak', () => {
       { type: 'achievement.unlocked', data: { achievementId: 'week-streak', rarity: 'rare', points: 50 } },
       { type: 'points.earned', data: { amount: 50, reason: 'achievement', sourceId: 'achievement:week-streak' } },
       { type: 'user.level.up', data: { level: 2 } },
+      shared({ achievementId: 'week-streak' }, lunchOnJan2.meta.now),
     ]);
   });
 

@@ -1,4 +1,6 @@
 import type { ChallengeEventType } from '../../actors/challenge/index.js';
+import type { LikeEventType } from '../../actors/like/index.js';
+import type { PostEventType } from '../../actors/post/index.js';
 import type { UserEventType } from '../../actors/user/index.js';
 import type { ClientCommandType } from '../../protocol/commands.js';
 
@@ -14,6 +16,12 @@ export const commandSummaries: Record<ClientCommandType, string> = {
   'friend.accept': 'Accepts a pending request from `userId`: both become friends.',
   'friend.decline': 'Declines a pending request from `userId`.',
   'friend.remove': 'Ends a friendship, on both sides.',
+  'post.create': 'Writes a post (`post/<postId>`, a new id of your choosing) in your name: your friends see it in their feeds, anyone may watch, like and comment on it. The text is trimmed. Counts against the rate of posting (shared moments do not).',
+  'post.delete': 'Deletes the post (its author only): it leaves the feeds, its comments and likes with it, and takes no more comments or likes.',
+  'comment.add': 'Comments on the post. `commentId` is of your choosing, unique within the post; the text is trimmed.',
+  'comment.delete': 'Deletes a comment (its writer only).',
+  'post.like': 'Likes the post, once: liking it again changes nothing. `to` is your like of the post, `like/<postId>@<your id>`; `postId` may be left out (it is taken from `to`). A like of a post that does not exist, or was deleted, counts nowhere.',
+  'post.unlike': 'Takes your like back (nothing to take back: no change).',
   'challenge.create': 'Creates the challenge named in `to` (`challenge/<new id>`), created by the player, who does not join by it. `challengeId` may be left out (it is taken from `to`).',
   'challenge.join': 'Joins the challenge: the player\'s events from now on advance it (see Challenges).',
   'challenge.leave': 'Leaves the challenge; the score goes with the player, and joining again starts from 0.',
@@ -40,6 +48,7 @@ export const userEventNotes: Record<UserEventType, string> = {
   'social.friend.request.declined': 'a pending request was declined: by this player (`incoming`) or by the other (`outgoing`)',
   'social.friend.added': 'a friendship began (on each side)',
   'social.friend.removed': 'a friendship ended (on each side)',
+  'social.post.created': '`post.create` (`kind` `text`), or a moment the sharing rules post for the player (`achievement`, `level`, `challenge-won`); the post itself is `post/<postId>`',
   'user.challenge.tracked': 'the player joined a challenge: their events now advance it',
   'user.challenge.untracked': 'the player left it, or it finished or was cancelled',
 };
@@ -57,8 +66,23 @@ export const challengeEventNotes: Record<ChallengeEventType, string> = {
   'challenge.reward.granted': 'after `challenge.finished`, one per rewarded rank; `achievementId` for the first',
 };
 
+/** When each of a post's events happens (every one names the post's `authorId`). */
+export const postEventNotes: Record<PostEventType, string> = {
+  'social.post.published': "the author's actor published it (after its `social.post.created`); the data is the post",
+  'social.post.like.counted': 'a like given (`liked`) or taken back reached the post; `likes` is the count after it, `seq` the like\'s change number',
+  'social.comment.added': '`comment.add`; `userId` wrote it, `at` is epoch ms',
+  'social.comment.deleted': '`comment.delete`',
+  'social.post.deleted': '`post.delete`; its comments go with it',
+};
+
+/** When each of a like's events happens. */
+export const likeEventNotes: Record<LikeEventType, string> = {
+  'social.post.liked': '`post.like` when the player did not like the post; `seq` numbers the like\'s changes',
+  'social.post.unliked': '`post.unlike` when the player liked it',
+};
+
 /** What each field of a topic's snap holds, by topic kind and the field's path. */
-export const viewFieldNotes: Record<'user' | 'challenge' | 'leaderboard' | 'feed', Record<string, string>> = {
+export const viewFieldNotes: Record<'user' | 'challenge' | 'post' | 'leaderboard' | 'feed', Record<string, string>> = {
   user: {
     userId: 'the player',
     registered: 'false until `user.register`: the rest then holds defaults',
@@ -103,6 +127,21 @@ export const viewFieldNotes: Record<'user' | 'challenge' | 'leaderboard' | 'feed
     'rewards[].points': 'points awarded',
     'rewards[].achievementId': '`challenge-winner`, for the first',
     cancelledBy: 'the creator, once cancelled; else null',
+  },
+  post: {
+    postId: 'the post',
+    state: '`unpublished`, `published` or `deleted`',
+    authorId: 'who wrote it (or for whom it was shared); null while unpublished',
+    kind: '`text`, `achievement`, `level` or `challenge-won`; null while unpublished',
+    text: 'the text; null unless published (a deleted post shows none)',
+    data: 'what a shared moment was (`{achievementId, rarity}`, `{level}`, `{title}`); `{}` for text',
+    createdAt: 'epoch ms; null while unpublished',
+    likes: 'how many players like it',
+    comments: 'its comments, oldest first (none once deleted)',
+    'comments[].commentId': 'the comment',
+    'comments[].userId': 'who wrote it',
+    'comments[].text': 'trimmed text',
+    'comments[].at': 'epoch ms',
   },
   leaderboard: {
     rank: 'competition rank by points ("1224": equal points share a rank)',

@@ -1,6 +1,8 @@
 import { challengeRules, type ChallengeErrorCode } from '../../actors/challenge/index.js';
 import type { ClientCommandType } from '../../protocol/commands.js';
 import { userRules, type UserErrorCode } from '../../actors/user/index.js';
+import { postRules, type PostErrorCode } from '../../actors/post/index.js';
+import type { LikeErrorCode } from '../../actors/like/index.js';
 
 /**
  * Who meets a rejection: `client` — a client's command can get it; `schema` — the command's schema
@@ -20,7 +22,7 @@ const hours = (ms: number) => `${ms / 3_600_000} h`;
 const minutes = (ms: number) => `${ms / 60_000} min`;
 const days = (ms: number) => `${ms / 86_400_000} days`;
 const seconds = (ms: number) => `${ms / 1000} s`;
-const { meals, water, profile, friends, history } = userRules;
+const { meals, water, profile, friends, history, posts } = userRules;
 const { window, participants } = challengeRules;
 const friendCommands = ['friend.request', 'friend.accept', 'friend.decline', 'friend.remove'];
 
@@ -83,6 +85,10 @@ export const userRejections: Record<UserErrorCode, RejectionDoc> = {
   ACHIEVEMENT_UNKNOWN: { commands: ['achievement.grant'], reach: 'system', when: 'no such achievement' },
   ACHIEVEMENT_NOT_GRANTABLE: { commands: ['achievement.grant'], reach: 'system', when: "the achievement is unlocked by the player's own play, not granted" },
   CHALLENGE_TRACK_INVALID: { commands: ['challenge.track', 'challenge.untrack'], reach: 'system', when: 'a malformed tracking command' },
+  POST_ID_INVALID: { commands: ['post.create'], reach: 'schema', when: 'postId is not 1 to 40 of `A-Z a-z 0-9 . _ : -` starting with a letter or digit' },
+  POST_TEXT_INVALID: { commands: ['post.create'], reach: 'client', when: `text is only white space (longer than ${posts.textMaxLength} characters: the schema)` },
+  POST_RATE_LIMITED: { commands: ['post.create'], reach: 'client', when: `the player wrote ${posts.maxPerWindow} posts in the last ${hours(posts.windowMs)} (shared moments do not count)` },
+  ACHIEVEMENT_GRANT_INVALID: { commands: ['achievement.grant'], reach: 'system', when: 'a grant without sourceId, or with a challengeTitle over 80 characters' },
 };
 
 /** Every rejection code of the challenge actor (`ChallengeErrorCode`). */
@@ -130,6 +136,36 @@ export const challengeRejections: Record<ChallengeErrorCode, RejectionDoc> = {
   CHALLENGE_PROGRESS_INVALID: { commands: ['challenge.progress.record'], reach: 'system', when: 'a malformed progress record' },
 };
 
+const { comments } = postRules;
+const postCommands = ['post.delete', 'comment.add', 'comment.delete'];
+
+/** Every rejection code of the post actor (`PostErrorCode`). */
+export const postRejections: Record<PostErrorCode, RejectionDoc> = {
+  POST_PAYLOAD_INVALID: { commands: ['any'], reach: 'schema', when: 'the payload is not a JSON object' },
+  POST_COMMAND_UNKNOWN: { commands: ['any'], reach: 'schema', when: 'the post actor does not take this command type (the edge answers `COMMAND_UNKNOWN`)' },
+  POST_PLAYER_REQUIRED: { commands: postCommands, reach: 'system', when: 'the command carries no authenticated player (the server always sets one)' },
+  POST_NOT_FOUND: { commands: postCommands, reach: 'client', when: 'no post was published at this id' },
+  POST_DELETED: { commands: postCommands, reach: 'client', when: 'the post was deleted' },
+  POST_NOT_AUTHOR: { commands: ['post.delete'], reach: 'client', when: 'the player is not the post\'s author' },
+  POST_PUBLISH_INVALID: { commands: ['post.publish'], reach: 'system', when: 'a malformed publish from the author\'s actor' },
+  POST_LIKE_INVALID: { commands: ['post.like.count'], reach: 'system', when: 'a malformed count from a like\'s actor' },
+  COMMENT_ID_INVALID: { commands: ['comment.add'], reach: 'schema', when: 'commentId is not an id' },
+  COMMENT_TEXT_INVALID: { commands: ['comment.add'], reach: 'client', when: `text is only white space (longer than ${comments.textMaxLength} characters: the schema)` },
+  COMMENT_ALREADY_EXISTS: { commands: ['comment.add'], reach: 'client', when: 'the post has a comment with this commentId' },
+  COMMENT_LIMIT: { commands: ['comment.add'], reach: 'client', when: `the post has ${comments.maxPerPost} comments, or the player ${comments.maxPerPlayer} on it` },
+  COMMENT_UNKNOWN: { commands: ['comment.delete'], reach: 'client', when: 'the post has no comment with this commentId' },
+  COMMENT_NOT_AUTHOR: { commands: ['comment.delete'], reach: 'client', when: 'the player did not write the comment (the post\'s author neither)' },
+};
+
+/** Every rejection code of the like actor (`LikeErrorCode`). */
+export const likeRejections: Record<LikeErrorCode, RejectionDoc> = {
+  LIKE_PAYLOAD_INVALID: { commands: ['any'], reach: 'schema', when: 'the payload is not a JSON object' },
+  LIKE_COMMAND_UNKNOWN: { commands: ['any'], reach: 'schema', when: 'the like actor does not take this command type (the edge answers `COMMAND_UNKNOWN`)' },
+  LIKE_PLAYER_REQUIRED: { commands: ['post.like', 'post.unlike'], reach: 'system', when: 'the command carries no authenticated player (the server always sets one)' },
+  LIKE_POST_INVALID: { commands: ['post.like', 'post.unlike'], reach: 'schema', when: 'postId is not a post id (the edge takes it from `to`)' },
+  LIKE_FORBIDDEN: { commands: ['post.like', 'post.unlike'], reach: 'schema', when: "another player's like, or another post's (the edge answers `AUTH_FORBIDDEN` or `COMMAND_INVALID`)" },
+};
+
 const blank = 'not only white space';
 const mealTime = `at most ${hours(meals.backdateLimitMs)} before the server's clock and ${minutes(meals.futureToleranceMs)} after it`;
 const waterTime = `at most ${hours(water.backdateLimitMs)} before the server's clock and ${minutes(water.futureToleranceMs)} after it`;
@@ -141,6 +177,10 @@ export const fieldRules: Partial<Record<ClientCommandType, Record<string, string
   'goal.set': { calories: 'above 0', waterMl: 'above 0' },
   'meal.log': { eatenAt: mealTime, foods: 'at least 1 item', 'foods[].name': blank, 'foods[].unit': blank },
   'water.log': { ml: 'above 0', drankAt: waterTime },
+  'post.create': { text: blank },
+  'comment.add': { text: blank },
+  'post.like': { postId: 'the post in `to`' },
+  'post.unlike': { postId: 'the post in `to`' },
   'challenge.create': {
     challengeId: 'the id in `to`',
     title: blank,

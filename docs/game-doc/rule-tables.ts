@@ -1,4 +1,5 @@
 import { challengeRules } from '../../actors/challenge/index.js';
+import { postRules } from '../../actors/post/index.js';
 import { levelThreshold, userRules } from '../../actors/user/index.js';
 import { table } from './markdown.js';
 
@@ -70,6 +71,22 @@ export function playerLimitsTable(): string {
     ['days of totals and meals kept (older meals cannot be deleted)', String(history.retainDays)],
     ['friends plus pending requests sent', `${friends.max} at most`],
     ['largest single award from another actor', number(awards.maxPoints)],
+  ]);
+}
+
+/** The limits of posts and comments, and the sharing rules: which moments are posted for the player. */
+export function socialLimitsTable(): string {
+  const { posts, sharing } = userRules;
+  const { comments } = postRules;
+  return table(['rule', 'value'], [
+    ['post text', `1 to ${number(posts.textMaxLength)} characters`],
+    ['posts a player writes', `${posts.maxPerWindow} in any ${ms(posts.windowMs)} at most (shared moments do not count)`],
+    ['comment text', `1 to ${number(comments.textMaxLength)} characters`],
+    ['comments on a post', `${comments.maxPerPost} at most, ${comments.maxPerPlayer} of one player (deleted ones free their place)`],
+    ['likes', 'one per player and post; liking again, or taking back a like not given, changes nothing'],
+    ['shared: achievements', `of rarity ${sharing.achievementRarities.join(', ')}, when unlocked (challenge-winner is shared as the win)`],
+    ['shared: levels', `every level from ${sharing.levelsFrom}`],
+    ['shared: challenge wins', sharing.challengeWins ? 'each first place, with the challenge\'s title' : 'no'],
   ]);
 }
 

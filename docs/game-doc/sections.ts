@@ -1,8 +1,8 @@
 import { clientCommandPayloads, commandTarget, type ClientCommandType } from '../../protocol/commands.js';
-import { challengeEventNotes, commandSummaries, userEventNotes, viewFieldNotes } from './descriptions.js';
+import { challengeEventNotes, commandSummaries, likeEventNotes, postEventNotes, userEventNotes, viewFieldNotes } from './descriptions.js';
 import { table } from './markdown.js';
-import { challengeRejections, fieldRules, userRejections, type RejectionDoc } from './rejections.js';
-import { achievementTable, levelTable, lifecycleTable, playerLimitsTable, pointsTable } from './rule-tables.js';
+import { challengeRejections, fieldRules, likeRejections, postRejections, userRejections, type RejectionDoc } from './rejections.js';
+import { achievementTable, levelTable, lifecycleTable, playerLimitsTable, pointsTable, socialLimitsTable } from './rule-tables.js';
 import { schemaFields, type SchemaField } from './schema-fields.js';
 import { SourceTypes, type Field } from './type-fields.js';
 
@@ -10,8 +10,11 @@ import { SourceTypes, type Field } from './type-fields.js';
 export const typeSources = {
   userEvents: 'actors/user/events.ts',
   challengeEvents: 'actors/challenge/events.ts',
+  postEvents: 'actors/post/events.ts',
+  likeEvents: 'actors/like/events.ts',
   userView: 'actors/user/view.ts',
   challengeView: 'actors/challenge/view.ts',
+  postView: 'actors/post/view.ts',
   readModelTopics: 'server/gateway/topics/read-models.ts',
 } as const;
 
@@ -37,19 +40,28 @@ export function gameDocSections(): Record<string, string> {
   const types = new SourceTypes(Object.values(typeSources));
   return {
     commands: commandsSection(),
-    rejections: `### Player (\`user/<id>\`)\n\n${rejectionTable(userRejections)}\n\n### Challenge (\`challenge/<id>\`)\n\n${rejectionTable(challengeRejections)}`,
+    rejections: [
+      `### Player (\`user/<id>\`)\n\n${rejectionTable(userRejections)}`,
+      `### Challenge (\`challenge/<id>\`)\n\n${rejectionTable(challengeRejections)}`,
+      `### Post (\`post/<id>\`)\n\n${rejectionTable(postRejections)}`,
+      `### Like (\`like/<postId>@<userId>\`)\n\n${rejectionTable(likeRejections)}`,
+    ].join('\n\n'),
     points: pointsTable(),
     levels: levelTable(),
     achievements: achievementTable(),
     'player-limits': playerLimitsTable(),
     lifecycle: lifecycleTable(),
+    'social-limits': socialLimitsTable(),
     events: [
       `### Player (\`user/<id>\`)\n\n${eventTable(types.union(typeSources.userEvents, 'UserEvent'), userEventNotes)}`,
       `### Challenge (\`challenge/<id>\`)\n\n${eventTable(types.union(typeSources.challengeEvents, 'ChallengeEvent'), challengeEventNotes)}`,
+      `### Post (\`post/<id>\`)\n\n${eventTable(types.union(typeSources.postEvents, 'PostEvent'), postEventNotes)}`,
+      `### Like (\`like/<postId>@<userId>\`)\n\n${eventTable(types.union(typeSources.likeEvents, 'LikeEvent'), likeEventNotes)}`,
       `### Types they use\n\n${sharedTypes.map(([file, name]) => `**${name}**: ${types.object(file, name).map((f) => typed(f)).join(', ')}`).join('\n\n')}`,
     ].join('\n\n'),
     'snap-user': viewTable(types.object(typeSources.userView, 'UserView'), viewFieldNotes.user),
     'snap-challenge': viewTable(types.object(typeSources.challengeView, 'ChallengeView'), viewFieldNotes.challenge),
+    'snap-post': viewTable(types.object(typeSources.postView, 'PostView'), viewFieldNotes.post),
     'snap-leaderboard': viewTable(types.object(typeSources.readModelTopics, 'LeaderboardRow'), viewFieldNotes.leaderboard),
     'snap-feed': viewTable(types.object(typeSources.readModelTopics, 'FeedRow'), viewFieldNotes.feed),
   };
@@ -57,7 +69,13 @@ export function gameDocSections(): Record<string, string> {
 
 /** The codes a command can be refused with, client-reachable ones only. */
 function rejectionsOf(type: ClientCommandType): string[] {
-  const catalog: Record<string, RejectionDoc> = commandTarget[type] === 'user' ? userRejections : challengeRejections;
+  const catalogs: Record<(typeof commandTarget)[ClientCommandType], Record<string, RejectionDoc>> = {
+    user: userRejections,
+    challenge: challengeRejections,
+    post: postRejections,
+    like: likeRejections,
+  };
+  const catalog = catalogs[commandTarget[type]];
   return Object.entries(catalog)
     .filter(([, doc]) => doc.reach === 'client' && (doc.commands.includes(type) || (doc.commands.includes('any') && type !== 'user.register')))
     .map(([reason]) => code(reason));
@@ -67,7 +85,7 @@ function commandsSection(): string {
   return Object.entries(clientCommandPayloads)
     .map(([type, schema]) => {
       const commandType = type as ClientCommandType;
-      const to = commandTarget[commandType] === 'user' ? '`user/<your id>`' : commandType === 'challenge.create' ? '`challenge/<new id>`' : '`challenge/<id>`';
+      const to = addressOf(commandType);
       const fields = schemaFields(schema);
       const rules: Record<string, string> = fieldRules[commandType] ?? {};
       const limits = (f: SchemaField) => [f.limits, rules[f.path]].filter(Boolean).join('; ');
@@ -79,6 +97,16 @@ function commandsSection(): string {
       return `### \`${type}\` → ${to}\n\n${commandSummaries[commandType]}\n\n${body}\n\n${refused}`;
     })
     .join('\n\n');
+}
+
+/** Where a client sends a command, as docs/GAME.md writes it. */
+function addressOf(type: ClientCommandType): string {
+  switch (commandTarget[type]) {
+    case 'user': return '`user/<your id>`';
+    case 'post': return '`post/<id>`';
+    case 'like': return '`like/<postId>@<your id>`';
+    case 'challenge': return type === 'challenge.create' ? '`challenge/<new id>`' : '`challenge/<id>`';
+  }
 }
 
 function rejectionTable(catalog: Readonly<Record<string, RejectionDoc>>): string {

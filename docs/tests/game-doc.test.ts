@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { challengeClientCommands, ChallengeErrorCode, challengeRules } from '../../actors/challenge/index.js';
+import { likeClientCommands, LikeErrorCode } from '../../actors/like/index.js';
+import { postClientCommands, PostErrorCode } from '../../actors/post/index.js';
 import { levelThreshold, userClientCommands, UserErrorCode, userRules } from '../../actors/user/index.js';
 import { FeedKind } from '../../game/read-models/friends-feed.js';
 import { clientCommandPayloads } from '../../protocol/commands.js';
@@ -33,7 +35,7 @@ describe('docs/GAME.md', () => {
 
   it('names every client command, with each field of its payload and that field\'s limits', () => {
     const types = Object.keys(clientCommandPayloads);
-    expect([...userClientCommands, ...challengeClientCommands].sort()).toEqual([...types].sort());
+    expect([...userClientCommands, ...challengeClientCommands, ...postClientCommands, ...likeClientCommands].sort()).toEqual([...types].sort());
     for (const [type, schema] of Object.entries(clientCommandPayloads)) {
       const text = section(`\`${type}\``);
       for (const field of schemaFields(schema)) {
@@ -44,11 +46,11 @@ describe('docs/GAME.md', () => {
     }
   });
 
-  it('explains every rejection code of both actors, and every code their deciders use is catalogued', () => {
-    const catalog = new Set<string>([...Object.values(UserErrorCode), ...Object.values(ChallengeErrorCode)]);
+  it('explains every rejection code of every actor, and every code their deciders use is catalogued', () => {
+    const catalog = new Set<string>([...Object.values(UserErrorCode), ...Object.values(ChallengeErrorCode), ...Object.values(PostErrorCode), ...Object.values(LikeErrorCode)]);
     for (const reason of catalog) expect(doc, reason).toMatch(row(reason));
     const used = new Set<string>();
-    for (const actor of ['user', 'challenge']) {
+    for (const actor of ['user', 'challenge', 'post', 'like']) {
       for (const file of readdirSync(new URL(`../../actors/${actor}/`, import.meta.url))) {
         if (!file.endsWith('.ts') || file.endsWith('.test.ts') || file === 'errors.ts') continue;
         for (const match of read(`actors/${actor}/${file}`).matchAll(/\bCode\.([A-Z_]+)/g)) used.add(match[1]!);

@@ -54,10 +54,15 @@ function feedChanges(batch: readonly RecordedEvent[]): Map<string, FeedChange> {
 
 /**
  * Whose feed an event moves, as the friends-feed read model files it: a challenge's joined and won
- * items belong to the player (`data.userId`); a challenge's other events make no item; a player's
- * events are the player's.
+ * items belong to the player (`data.userId`); a challenge's other events make no item; a post's
+ * events (likes, comments, deletion) move its author's item (`data.authorId`); a player's events
+ * are the player's.
  */
 function authorOf(event: RecordedEvent): string | undefined {
+  if (event.streamType === 'post') {
+    const author = (event.data as { authorId?: unknown }).authorId;
+    return typeof author === 'string' && author !== '' ? author : undefined;
+  }
   if (event.streamType !== 'challenge') return streamKey(event.streamId);
   const player = (event.data as { userId?: unknown }).userId;
   return typeof player === 'string' ? player : undefined;

@@ -1,6 +1,7 @@
 import type { Sql } from 'postgres';
 import { deleteRows, selectRows, upsertRows, type Projection, type RecordedEvent, type TableNames, type Transaction } from '../../store/index.js';
 import { gameEvents, streamKey, type GameEvent } from '../game-events.js';
+import { applyPostEvents, postCounts, postEventTypes, postTables } from './feed-posts.js';
 import { clamp, decodeCursor, encodeCursor } from './paging.js';
 
 /** What a feed item reports; `data` depends on it (see `FeedItem`). */
@@ -12,13 +13,16 @@ export const FeedKind = {
   goalMet: 'goal.met',
   challengeJoined: 'challenge.joined',
   challengeWon: 'challenge.won',
+  post: 'post',
 } as const;
 export type FeedKind = (typeof FeedKind)[keyof typeof FeedKind];
 
 /**
  * One notable thing a friend did. `data` by kind: meal.logged `{mealId, mealType, calories}`,
  * level.up `{level}`, achievement.unlocked `{achievementId, rarity}`, streak.milestone `{days}`,
- * goal.met `{day}`, challenge.joined `{challengeId, title}`, challenge.won `{challengeId, title, points}`.
+ * goal.met `{day}`, challenge.joined `{challengeId, title}`, challenge.won `{challengeId, title, points}`,
+ * post `{postId, kind, text, data, likes, comments, liked}` (`kind`: text, achievement, level or
+ * challenge-won; `liked`: whether the reader likes it).
  */
 export interface FeedItem {
   id: string;
@@ -74,7 +78,7 @@ interface ActivityRow {
  */
 export const friendsFeedProjection: Projection<FeedQueries> = {
   name: 'friends_feed',
-  version: 1,
+  version: 2,
   eventTypes: [
     'user.registered',
     'user.profile.updated',
@@ -89,6 +93,8 @@ export const friendsFeedProjection: Projection<FeedQueries> = {
     'challenge.created',
     'challenge.participant.joined',
     'challenge.reward.granted',
+    'social.post.published',
+    ...postEventTypes,
   ],
   tables: [
     { name: FRIENDS, ddl: (t) => `create table ${t} (user_id text not null, friend_id text not null, primary key (user_id, friend_id))` },
@@ -104,6 +110,7 @@ export const friendsFeedProjection: Projection<FeedQueries> = {
         create index ${t}_by_user on ${t} (user_id, tx_id desc, position desc);
         create index ${t}_by_ref on ${t} (user_id, ref) where ref is not null`,
     },
+    ...postTables,
   ],
   apply: applyFeed,
   queries: feedQueries,
@@ -115,7 +122,14 @@ async function applyFeed(tx: Transaction, batch: readonly RecordedEvent[], table
   const players = await playersOf(tx, tables, events);
   const friendships = new Map<string, { user_id: string; friend_id: string; friends: boolean }>();
   const activity = new Map<string, ActivityRow>();
-  const deletedMeals: Array<{ user_id: string; ref: string }> = [];
+  // Items whose meal or post was deleted: by (author, meal or post id).
+  const deletedRefs: Array<{ user_id: string; ref: string }> = [];
+  const drop = (userId: string, kind: FeedKind, ref: string) => {
+    // An item added earlier in this batch just goes; one from an earlier batch is deleted below.
+    const pending = [...activity.values()].find((row) => row.user_id === userId && row.kind === kind && row.ref === ref);
+    if (pending) activity.delete(pending.event_id);
+    else deletedRefs.push({ user_id: userId, ref });
+  };
   const add = (event: GameEvent, userId: string, kind: FeedKind, data: Record<string, unknown>, ref: string | null = null) =>
     activity.set(event.id, { event_id: event.id, user_id: userId, kind, ref, data, at: event.createdAt.toISOString(), tx_id: event.txId, position: event.position });
   for (const event of events) {
@@ -136,13 +150,18 @@ async function applyFeed(tx: Transaction, batch: readonly RecordedEvent[], table
       case 'nutrition.meal.logged':
         add(event, userId, FeedKind.mealLogged, { mealId: event.data.mealId, mealType: event.data.mealType, calories: event.data.totals.calories }, event.data.mealId);
         break;
-      case 'nutrition.meal.deleted': {
-        // A meal logged earlier in this batch just goes; one from an earlier batch is deleted below.
-        const pending = [...activity.values()].find((row) => row.user_id === userId && row.kind === FeedKind.mealLogged && row.ref === event.data.mealId);
-        if (pending) activity.delete(pending.event_id);
-        else deletedMeals.push({ user_id: userId, ref: event.data.mealId });
+      case 'nutrition.meal.deleted':
+        drop(userId, FeedKind.mealLogged, event.data.mealId);
+        break;
+      case 'social.post.published': {
+        // From the post's own stream, so a friend sees a post only once it takes likes and comments.
+        const { postId, authorId, kind, text, data } = event.data;
+        add(event, authorId, FeedKind.post, { postId, kind, text, data }, postId);
         break;
       }
+      case 'social.post.deleted':
+        drop(event.data.authorId, FeedKind.post, streamKey(event.streamId));
+        break;
       case 'nutrition.goal.met':
         add(event, userId, FeedKind.goalMet, { day: event.data.day });
         break;
@@ -176,7 +195,8 @@ async function applyFeed(tx: Transaction, batch: readonly RecordedEvent[], table
   await deleteRows(tx, tables[FRIENDS]!, { user_id: 'text', friend_id: 'text' }, pairs.filter((p) => !p.friends).map(({ user_id, friend_id }) => ({ user_id, friend_id })));
   await upsertRows(tx, tables[PLAYERS]!, { user_id: 'text', display_name: 'text', avatar: 'text' }, ['user_id'], [...players.values()]);
   await upsertRows(tx, tables[CHALLENGES]!, { challenge_id: 'text', title: 'text' }, ['challenge_id'], [...titles].map(([challenge_id, title]) => ({ challenge_id, title })));
-  await deleteRows(tx, tables[ACTIVITY]!, { user_id: 'text', ref: 'text' }, deletedMeals);
+  await applyPostEvents(tx, tables, events);
+  await deleteRows(tx, tables[ACTIVITY]!, { user_id: 'text', ref: 'text' }, deletedRefs);
   await upsertRows(tx, tables[ACTIVITY]!, activityColumns, ['event_id'], [...activity.values()]);
 }
 
@@ -216,13 +236,15 @@ function feedQueries(sql: Sql): FeedQueries {
         [userId, before[0]!, before[1]!, limit + 1],
         { prepare: true },
       );
-      const items = rows.slice(0, limit).map((row) => ({
+      const shown = rows.slice(0, limit);
+      const counts = await postCounts(sql, userId, shown.filter((row) => row.kind === FeedKind.post).map((row) => String(row.data.postId)));
+      const items = shown.map((row) => ({
         id: row.event_id,
         userId: row.user_id,
         displayName: row.display_name ?? '',
         avatar: row.avatar,
         kind: row.kind,
-        data: row.data,
+        data: row.kind === FeedKind.post ? { ...row.data, ...(counts.get(String(row.data.postId)) ?? { likes: 0, comments: 0, liked: false }) } : row.data,
         at: row.at.toISOString(),
       }));
       const last = rows[limit - 1];

@@ -58,3 +58,33 @@ export function foldNutritionDays(log: readonly RecordedEvent[]): DailyNutrition
   }
   return [...days.values()].sort((a, b) => (a.userId + a.day < b.userId + b.day ? -1 : 1));
 }
+
+/**
+ * The posts a reader's feed shows, as a fold over the log: each published and not deleted post,
+ * its likes counted from the likes' own streams (`like/<postId>@<userId>`, a like's last event
+ * says whether it stands), its comments added less deleted, and whether `reader` likes it.
+ */
+export function foldFeedPosts(log: readonly RecordedEvent[], reader: string): Array<{ postId: string; authorId: string; likes: number; comments: number; liked: boolean }> {
+  const posts = new Map<string, { authorId: string; comments: number; deleted: boolean }>();
+  const likes = new Map<string, Map<string, boolean>>();
+  for (const event of log) {
+    const id = event.streamId.slice(event.streamId.indexOf('/') + 1);
+    if (event.streamType === 'post') {
+      const known = posts.get(id);
+      if (event.type === 'social.post.published') posts.set(id, { authorId: (event.data as { authorId: string }).authorId, comments: 0, deleted: false });
+      else if (known && event.type === 'social.comment.added') known.comments += 1;
+      else if (known && event.type === 'social.comment.deleted') known.comments -= 1;
+      else if (known && event.type === 'social.post.deleted') known.deleted = true;
+    } else if (event.streamType === 'like') {
+      const { postId, userId } = event.data as { postId: string; userId: string };
+      if (!likes.has(postId)) likes.set(postId, new Map());
+      likes.get(postId)!.set(userId, event.type === 'social.post.liked');
+    }
+  }
+  return [...posts]
+    .filter(([, post]) => !post.deleted)
+    .map(([postId, post]) => {
+      const likers = likes.get(postId) ?? new Map<string, boolean>();
+      return { postId, authorId: post.authorId, likes: [...likers.values()].filter(Boolean).length, comments: post.comments, liked: likers.get(reader) === true };
+    });
+}

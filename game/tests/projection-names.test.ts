@@ -11,7 +11,7 @@ describe('the game read models a database knows', () => {
       ['leaderboard', 1, ['rm_leaderboard', 'rm_leaderboard_scores']],
       ['profiles', 1, ['rm_profile', 'rm_profile_achievement']],
       ['nutrition_days', 1, ['rm_nutrition_day']],
-      ['friends_feed', 1, ['rm_feed_friend', 'rm_feed_player', 'rm_feed_challenge', 'rm_feed_activity']],
+      ['friends_feed', 2, ['rm_feed_friend', 'rm_feed_player', 'rm_feed_challenge', 'rm_feed_activity', 'rm_feed_post', 'rm_feed_like']],
       ['challenge_directory', 1, ['rm_challenge', 'rm_challenge_participant']],
     ]);
   });

@@ -1,4 +1,5 @@
 import { challengeActorType } from '../../actors/challenge/index.js';
+import { postActorType } from '../../actors/post/index.js';
 import { systemClock, type AnyActorType, type Clock, type Dispatcher, type TimerHandle } from '../../actors/runtime/index.js';
 import { userActorType } from '../../actors/user/index.js';
 import type { Bus } from '../../bus/index.js';
@@ -105,7 +106,7 @@ export class Gateway {
     const streams = new StreamTopicSource({
       bus: deps.bus,
       store: deps.store,
-      actorTypes: new Map((deps.actorTypes ?? [userActorType, challengeActorType]).map((type) => [type.name, type])),
+      actorTypes: new Map((deps.actorTypes ?? [userActorType, challengeActorType, postActorType]).map((type) => [type.name, type])),
       snapshot: (topic) => this.snapshot(topic),
       maxReplay: settings.maxReplay,
       onError,
@@ -116,6 +117,7 @@ export class Gateway {
     this.streams = streams;
     this.sources.set('user', streams);
     this.sources.set('challenge', streams);
+    this.sources.set('post', streams);
     for (const [kind, source] of Object.entries(deps.sources ?? {}) as Array<[TopicKind, TopicSource]>) this.sources.set(kind, source);
     const gateway = this;
     this.context = {

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { appliedVersion, type Dispatcher, type Outcome } from '../../actors/runtime/index.js';
 import { CommandApplied, CommandBody, CommandStatus } from '../../protocol/contracts/http.js';
+import { CommandRequest } from '../../protocol/commands.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { checkCommandTarget, mayCommand } from '../../protocol/frames.js';
 import { isText } from '../../protocol/text.js';
@@ -52,12 +53,12 @@ export const commandErrors = [
   ErrorCode.SHARD_UNAVAILABLE,
 ] as const;
 
-const ActorAddress = Type.String({ pattern: '^(user|challenge)/[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$', description: 'the actor the command went to, e.g. user/u42' });
+const ActorAddress = Type.String({ pattern: CommandRequest.properties.to.pattern!, description: 'the actor the command went to, e.g. user/u42 or like/p1@u42' });
 const actorAddress = new RegExp(ActorAddress.pattern!);
 
 /**
  * `POST /v1/commands` — a client command, validated, authorised (a player commands only their
- * own `user/<id>`; challenges check the player themselves) and sent to its actor. It draws from
+ * own `user/<id>` and likes; challenges and posts check the player themselves) and sent to its actor. It draws from
  * the player's rate budget, the one their WebSocket connections share: over it, 429 RATE_LIMITED
  * with `Retry-After`.
  * `GET /v1/commands/:id?to=…` — what became of a command: applied (with its version) or unknown.

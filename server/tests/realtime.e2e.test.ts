@@ -1,7 +1,6 @@
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type GamifierClient, type WatchItem } from '../../protocol/client/index.js';
-import { HttpPlayer, startTestServer, type TestServer } from '../../test/support/server.js';
+import type { GamifierClient, WatchItem } from '../../protocol/client/index.js';
+import { sdkPlayer, startTestServer, type HttpPlayer, type TestServer } from '../../test/support/server.js';
 import { eventually, needPostgres } from '../../test/support/services.js';
 
 const available = await needPostgres();
@@ -12,9 +11,7 @@ describe.skipIf(!available).each(['uws', 'ws'])('realtime topics on the wired se
   const clients: GamifierClient[] = [];
 
   async function player(userId: string): Promise<{ http: HttpPlayer; ws: GamifierClient }> {
-    const http = await new HttpPlayer(running.url, userId).login();
-    const token = ((await (await fetch(`${running.url}/v1/auth/dev-token`, { method: 'POST', body: JSON.stringify({ userId }) })).json()) as { token: string }).token;
-    const ws = await connect({ url: `${running.url.replace('http', 'ws')}/v1/ws`, token, WebSocket: WebSocket as never });
+    const { http, ws } = await sdkPlayer(running.url, userId);
     clients.push(ws);
     return { http, ws };
   }

@@ -2,7 +2,7 @@
 // client command, found in the schemas themselves, and strings of every hostile kind.
 import fc from 'fast-check';
 import type { TSchema } from '@sinclair/typebox';
-import { clientCommandPayloads, type ClientCommandType } from '../../protocol/commands.js';
+import { clientCommandPayloads, commandTarget, type ClientCommandType } from '../../protocol/commands.js';
 
 /** Where a string sits in a command: `['payload', 'foods', 0, 'name']`, or `['id']` in the envelope. */
 export type FieldPath = Array<string | number>;
@@ -18,7 +18,10 @@ export function stringPaths(schema: TSchema, at: FieldPath = []): FieldPath[] {
   return [];
 }
 
-/** A valid payload of each command, with every optional string present, for a player and a challenge of its own. */
+/**
+ * A valid payload of each command, with every optional string present, for a player, a challenge
+ * of its own and a post of its own (`addressOf`).
+ */
 export function template(type: ClientCommandType, now: number): Record<string, unknown> {
   const food = { name: 'oats', quantity: 100, unit: 'g', calories: 380, proteinG: 13, carbsG: 67, fatG: 7 };
   const templates: Record<ClientCommandType, Record<string, unknown>> = {
@@ -32,6 +35,12 @@ export function template(type: ClientCommandType, now: number): Record<string, u
     'friend.accept': { userId: 'friend' },
     'friend.decline': { userId: 'friend' },
     'friend.remove': { userId: 'friend' },
+    'post.create': { postId: 'p1', text: 'Oats again' },
+    'post.delete': {},
+    'comment.add': { commentId: 'k1', text: 'Nice' },
+    'comment.delete': { commentId: 'k0' },
+    'post.like': {},
+    'post.unlike': {},
     'challenge.create': { title: 'Cup', kind: 'points', startsAt: now + 3_600_000, endsAt: now + 7_200_000, maxParticipants: 10 },
     'challenge.join': {},
     'challenge.leave': {},
@@ -87,3 +96,13 @@ export const hostileText: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(fc.nat({ max: 700 }), piece).map(([n, p]) => 'x'.repeat(n) + p) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 20 }).filter((s) => /^[A-Za-z0-9]/.test(s)) },
 );
+
+/** Where a player's command of this type goes: their actor, their challenge, their post, or their like of it. */
+export function addressOf(type: ClientCommandType, userId: string): string {
+  switch (commandTarget[type]) {
+    case 'user': return `user/${userId}`;
+    case 'post': return `post/p-${userId}`;
+    case 'like': return `like/p-${userId}@${userId}`;
+    case 'challenge': return `challenge/c-${userId}`;
+  }
+}

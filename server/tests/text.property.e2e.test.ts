@@ -1,12 +1,11 @@
 import fc from 'fast-check';
 import { pack, unpack } from 'msgpackr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandTarget } from '../../protocol/commands.js';
 import { errorCatalog, type ErrorCode } from '../../protocol/errors.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { eventually, needPostgres } from '../../test/support/services.js';
 import { RawClient } from '../gateway/tests/raw-client.js';
-import { allFields, hostileText, template, withText, type FieldPath } from './text-fields.js';
+import { addressOf, allFields, hostileText, template, withText, type FieldPath } from './text-fields.js';
 
 const available = await needPostgres();
 type Transport = 'http' | 'json' | 'msgpack';
@@ -15,7 +14,7 @@ type Answer = { ok: true; version: number } | { ok: false; code: ErrorCode; stat
 /** Fields that the actor keeps in its state (and so in snapshots), besides the event that set them. */
 const kept = new Set(['displayName', 'avatar', 'timezone', 'title']);
 /** The game trims the white space around a name or a title (actors/user/decide.ts, actors/challenge/decide.ts). */
-const trimmed = new Set(['displayName', 'title']);
+const trimmed = new Set(['displayName', 'title', 'text']);
 
 /**
  * Any string, in any string field of any client command, over HTTP and both WebSocket
@@ -108,7 +107,7 @@ describe.skipIf(!available).each(['postgres', 'pglite'] as const)('text in every
       fc.asyncProperty(fc.constantFrom(...allFields()), hostileText, async ({ type, path }, text) => {
         const n = ++runs;
         const userId = `${database[0]}${transport}${n}`;
-        const address = commandTarget[type] === 'user' ? `user/${userId}` : `challenge/c-${userId}`;
+        const address = addressOf(type, userId);
         const token = await tokenOf(userId);
         if (type !== 'user.register') {
           expect((await call('POST', '/v1/commands', token, { id: `reg-${userId}`, to: `user/${userId}`, type: 'user.register', payload: template('user.register', now) })).status).toBe(200);
@@ -116,6 +115,13 @@ describe.skipIf(!available).each(['postgres', 'pglite'] as const)('text in every
         if (type === 'challenge.join' || type === 'challenge.leave' || type === 'challenge.cancel') {
           const create = { id: `create-${userId}`, to: address, type: 'challenge.create', payload: template('challenge.create', now) };
           expect((await call('POST', '/v1/commands', token, create)).status).toBe(200);
+        }
+        if (address.startsWith('post/')) {
+          const post = { id: `post-${userId}`, to: `user/${userId}`, type: 'post.create', payload: { postId: `p-${userId}`, text: 'Oats' } };
+          expect((await call('POST', '/v1/commands', token, post)).status).toBe(200);
+          await eventually(async () => ((await versionOf(address)) > 0 ? true : undefined), 10_000, `${address} published`);
+          const comment = { id: `k0-${userId}`, to: address, type: 'comment.add', payload: { commentId: 'k0', text: 'Nice' } };
+          if (type === 'comment.delete') expect((await call('POST', '/v1/commands', token, comment)).status).toBe(200);
         }
         const command = withText({ id: `c-${userId}`, to: address, type: type as string, payload: template(type, now) }, path, text);
         const before = await versionOf(address);

@@ -1,3 +1,5 @@
+import WebSocket from 'ws';
+import { connect, type GamifierClient } from '../../protocol/client/index.js';
 import { loadConfig } from '../../server/config.js';
 import { startServer, type RunningServer, type StartOptions } from '../../server/bootstrap.js';
 import { createLogger } from '../../server/log.js';
@@ -52,6 +54,17 @@ export async function startTestServer(
 }
 
 /** A player's view of the HTTP API: a dev token, then JSON requests. */
+/**
+ * A player of a test server on both ways in: HTTP (logged in) and the SDK over a WebSocket (the
+ * caller closes `ws`).
+ */
+export async function sdkPlayer(url: string, userId: string): Promise<{ http: HttpPlayer; ws: GamifierClient }> {
+  const http = await new HttpPlayer(url, userId).login();
+  const token = ((await (await fetch(`${url}/v1/auth/dev-token`, { method: 'POST', body: JSON.stringify({ userId }) })).json()) as { token: string }).token;
+  const ws = await connect({ url: `${url.replace('http', 'ws')}/v1/ws`, token, WebSocket: WebSocket as never });
+  return { http, ws };
+}
+
 export class HttpPlayer {
   private token = '';
   private seq = 0;

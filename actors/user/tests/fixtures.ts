@@ -2,6 +2,7 @@
 import { command as buildCommand } from '../../runtime/spec.js';
 import type { CommandMeta } from '../../runtime/types.js';
 import type { UserCommand } from '../commands.js';
+import { derivedPostId } from '../../domain/contracts.js';
 import type { Food, LocalDay, MealType, NutritionGoal, UserEvent } from '../events.js';
 import { levelFor, type AchievementId, userRules } from '../rules.js';
 
@@ -97,3 +98,17 @@ export const tracked = (challengeId: string, kind: 'meals-logged' | 'water-ml' |
   type: 'user.challenge.tracked',
   data: { challengeId, kind, startsAt, endsAt },
 });
+
+/** A moment the sharing rules post for the player: a level (`level:<n>`) or an achievement (`achievement:<id>`). */
+export function shared(moment: { level: number } | { achievementId: AchievementId }, now = noon): UserEvent {
+  if ('level' in moment) {
+    const { level } = moment;
+    return { type: 'social.post.created', data: { postId: derivedPostId(`${me}\u0000level:${level}`), kind: 'level', text: `Reached level ${level}`, data: { level }, at: now } };
+  }
+  const { achievementId } = moment;
+  const { rarity } = userRules.achievements[achievementId];
+  return {
+    type: 'social.post.created',
+    data: { postId: derivedPostId(`${me}\u0000achievement:${achievementId}`), kind: 'achievement', text: `Unlocked ${achievementId} (${rarity})`, data: { achievementId, rarity }, at: now },
+  };
+}
