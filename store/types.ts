@@ -147,6 +147,11 @@ export type Transaction = Sql;
  * const events = await store.readStream('user/u42');
  */
 export interface EventStore {
+  /**
+   * Decodes events read past the store's own reads (the parked events' listing) as every read
+   * does: personal fields in the clear, or redacted once their subject was forgotten.
+   */
+  decodeStored(events: StoredData[]): Promise<void>;
   /** Appends events atomically; throws `STREAM_VERSION_CONFLICT` when `expected` does not hold. */
   append(streamId: StreamId, expected: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult>;
   /** The stream's events with fromVersion ≤ version ≤ toVersion, upcast to their current schema. */

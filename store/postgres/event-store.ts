@@ -17,6 +17,7 @@ import type {
   RecordedEvent,
   Snapshot,
   SnapshotToSave,
+  StoredData,
   StreamId,
   TailOptions,
   Transaction,
@@ -134,6 +135,10 @@ export class PostgresEventStore implements EventStore {
       store.unlisten = unlisten;
     }
     return store;
+  }
+
+  async decodeStored(events: StoredData[]): Promise<void> {
+    await this.options.codec?.decode(events);
   }
 
   async append(streamId: StreamId, expected: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult> {

@@ -151,7 +151,7 @@ export class Projections {
       const live = entry.live?.generation === generation ? entry.live.snapshot() : undefined;
       const parked = {
         count: await countParked(this.store.sql, projection.name, generation),
-        events: await listParked(this.store.sql, projection.name, { generation, limit: parkedShown }),
+        events: await this.decoded(listParked(this.store.sql, projection.name, { generation, limit: parkedShown })),
       };
       const status: ProjectionStatus = {
         name: projection.name,
@@ -263,7 +263,14 @@ export class Projections {
    */
   async parked(name: string, options: { generation?: number; status?: 'parked' | 'skipped'; limit?: number; afterId?: number } = {}): Promise<ParkedEvent[]> {
     const entry = this.entry(name);
-    return listParked(this.store.sql, entry.projection.name, options);
+    return this.decoded(listParked(this.store.sql, entry.projection.name, options));
+  }
+
+  /** Parked events as a read of the log gives them (personal fields decrypted). */
+  private async decoded(listing: Promise<ParkedEvent[]>): Promise<ParkedEvent[]> {
+    const parked = await listing;
+    await this.store.decodeStored(parked.map((entry) => entry.event));
+    return parked;
   }
 
   /**
@@ -282,7 +289,8 @@ export class Projections {
 
   /** Discards a parked event for good; it stays listed with `status: 'skipped'`. */
   async skipParked(name: string, id: number): Promise<ParkedEvent> {
-    return skipParked(this.store.sql, this.entry(name).projection.name, id);
+    const [skipped] = await this.decoded(skipParked(this.store.sql, this.entry(name).projection.name, id).then((entry) => [entry]));
+    return skipped!;
   }
 
   private entry(name: string): Entry {
