@@ -15,7 +15,9 @@ import { Leaderboard } from './views/leaderboard.js';
 import { Meals } from './views/meals.js';
 import { Alert } from './views/notice.js';
 import { PlayerCard } from './views/player-card.js';
+import { PostThread } from './views/post-thread.js';
 import { Register } from './views/register.js';
+import { Share } from './views/share.js';
 import { SignIn } from './views/sign-in.js';
 import { toastFor, Toasts, type Toast } from './views/toasts.js';
 import { Water } from './views/water.js';
@@ -81,6 +83,7 @@ function Game({ userId }: { userId: string }) {
   });
   const [followed, setFollowed] = useState<string | undefined>(undefined);
   const [refreshKey, setRefreshKey] = useState(0);
+  const [openPost, setOpenPost] = useState<string | undefined>(undefined);
   const mine = player?.challenges.map((challenge) => challenge.challengeId) ?? [];
   const current = followed ?? mine[0];
 
@@ -115,8 +118,10 @@ function Game({ userId }: { userId: string }) {
             />
           </div>
           <div class="column">
+            <Share userId={userId} onOpen={setOpenPost} />
+            {openPost && <PostThread key={openPost} postId={openPost} userId={userId} onClose={() => setOpenPost(undefined)} />}
+            <Friends player={player} onOpenPost={setOpenPost} />
             <Leaderboard userId={userId} />
-            <Friends player={player} />
             <Achievements unlocked={player.achievements} />
           </div>
         </div>

@@ -126,9 +126,33 @@ describe.skipIf(!needChromium())('the game page', () => {
     await expect.poll(() => rankingScore(ada, 'Bob'), live).toBe('30');
     await ada.getByRole('list', { name: "Friends' activity" }).getByText(/Bob\s+logged/).waitFor(live);
 
-    expect(await seriousA11yViolations(ada), 'game screen').toEqual([]);
-    expect(await seriousA11yViolations(bob), 'game screen after the reconnection').toEqual([]);
+    // Posts: Ada shares one and her page opens it; it reaches Bob's feed live. Bob likes it (1 like
+    // on both pages) and comments on it; Ada sees the comment come in.
+    await ada.getByLabel('Share with your friends').fill('Salad week, day one!');
+    await ada.getByRole('button', { name: 'Post', exact: true }).click();
+    await ada.getByRole('heading', { name: 'Your post', exact: true }).waitFor(live);
+    const adaPost = bob.getByRole('article', { name: "Ada's post" });
+    await adaPost.getByText('Salad week, day one!').waitFor(live);
+    await adaPost.getByRole('button', { name: "Like Ada's post" }).click();
+    await expect.poll(() => adaPost.locator('[data-stat="post-counts"]').textContent(), live).toBe('1 like · 0 comments');
+    expect(await adaPost.getByRole('button', { name: "Like Ada's post" }).getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => ada.locator('[data-stat="post-likes"]').textContent(), live).toBe('1 like');
+    await adaPost.getByRole('button', { name: "Open Ada's post" }).click();
+    await bob.getByLabel('Add a comment').fill('Looks delicious');
+    await bob.getByRole('button', { name: 'Comment', exact: true }).click();
+    await ada.getByRole('list', { name: 'Comments' }).getByText('Looks delicious').waitFor(live);
+    await expect.poll(() => adaPost.locator('[data-stat="post-counts"]').textContent(), live).toBe('1 like · 1 comment');
+
+    expect(await seriousA11yViolations(ada), 'game screen, with her post and its comment').toEqual([]);
+    expect(await seriousA11yViolations(bob), 'game screen after the reconnection, with a post he opened').toEqual([]);
     await screenshot(ada);
+
+    // Bob deletes his comment, then Ada her post: each goes from the other's page.
+    await bob.getByRole('button', { name: 'Delete your comment: Looks delicious' }).click();
+    await ada.getByText('No comments yet.').waitFor(live);
+    await ada.getByRole('button', { name: 'Delete post' }).click();
+    await bob.getByText('This post was deleted.').waitFor(live);
+    await expect.poll(() => adaPost.count(), live).toBe(0);
 
     // Signing out forgets the token: a reload shows the sign-in screen.
     await bob.getByRole('button', { name: 'Sign out' }).click();
@@ -140,7 +164,11 @@ describe.skipIf(!needChromium())('the game page', () => {
   }, 90_000);
 
   it('on a production server, signs in with a token the player pastes, and says why a refused one ends the session', async () => {
-    const secrets = { JWT_SECRET: 'a-production-secret-of-forty-characters!', ADMIN_TOKEN: 'an-admin-token-for-tests' };
+    const secrets = {
+      JWT_SECRET: 'a-production-secret-of-forty-characters!',
+      ADMIN_TOKEN: 'an-admin-token-for-tests',
+      DATA_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+    };
     const production = await startTestServer(database, { WEB_ROOT: pages.dir, GAMIFIER_MODE: 'production', ...secrets });
     const errorsBefore = browser.problems.errors.length;
     try {

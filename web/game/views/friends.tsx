@@ -5,9 +5,10 @@ import { useTopic } from '../use-topic.js';
 import { achievementTitle } from './achievements.js';
 import { fromNow } from './challenge-kinds.js';
 import { Alert, Notice } from './notice.js';
+import { PostItem } from './posts.js';
 
-/** Friends: ask a player by id, answer the requests received, and the friends' activity live (`feed/<id>`). */
-export function Friends({ player }: { player: UserTopicState }) {
+/** Friends: ask a player by id, answer the requests received, and the friends' activity live (`feed/<id>`), their posts included. */
+export function Friends({ player, onOpenPost }: { player: UserTopicState; onOpenPost(postId: string): void }) {
   const { run, outcome, busy } = useCommand();
   const { state: feed, error } = useTopic<FeedRow[]>(`feed/${player.userId}`);
   const to = `user/${player.userId}`;
@@ -53,10 +54,16 @@ export function Friends({ player }: { player: UserTopicState }) {
       <ul class="feed" aria-label="Friends' activity">
         {(feed ?? []).slice(0, 12).map((item) => (
           <li key={item.id}>
-            <strong>{item.displayName ?? item.userId}</strong> {describe(item)} <span class="muted small">{fromNow(Date.parse(item.at))}</span>
+            {item.kind === 'post' ? (
+              <PostItem item={item} userId={player.userId} onOpen={onOpenPost} />
+            ) : (
+              <>
+                <strong>{item.displayName ?? item.userId}</strong> {describe(item)} <span class="muted small">{fromNow(Date.parse(item.at))}</span>
+              </>
+            )}
           </li>
         ))}
-        {feed?.length === 0 && <li class="muted">Nothing yet. Your friends' meals, levels and wins show up here.</li>}
+        {feed?.length === 0 && <li class="muted">Nothing yet. Your friends' posts, meals, levels and wins show up here.</li>}
       </ul>
     </Card>
   );
