@@ -9,6 +9,8 @@ export const testPolicy: PersonalDataPolicy = {
   fields: {
     'person.profile.registered': ['displayName', { path: 'timezone', redacted: 'UTC' }],
     'person.meal.logged': ['foods[].name', 'tags[]'],
+    // A field in someone else's stream, whose subject the event names (a comment on a post).
+    'note.comment.added': [{ path: 'text', subject: 'userId' }, { path: 'byline', subject: 'userId', redacted: 'a deleted player' }],
   },
   subjectOf: (streamId) => (streamId.startsWith('person/') ? streamId.slice('person/'.length) : undefined),
 };
@@ -118,6 +120,24 @@ export function personalDataContract(name: string, open: () => Promise<OpenStore
         values (${old.stream}, 'person', 1, ${randomUUID()}, 'person.profile.registered', ${JSON.stringify(plaintextOf(old)[0])}::text::json)`;
       await opened.store.append(old.stream, 1, eventsOf(old).slice(1));
       expect((await opened.store.readStream(old.stream)).map((event) => event.data)).toEqual(plaintextOf(old));
+    });
+
+    it("encrypts a field under the subject its event names, not the stream's, and redacts it with that subject alone", async () => {
+      const [ada, bob] = [personOf('commenter'), personOf('owner')];
+      const stream = `note/${randomUUID()}`;
+      const comment = (person: Person) => ({ id: randomUUID(), type: 'note.comment.added', data: { userId: person.id, text: `${person.food}-said`, byline: person.name } });
+      const anonymous = { id: randomUUID(), type: 'note.comment.added', data: { text: 'nobody-said' } };
+      await opened.store.append(stream, NO_STREAM, [comment(ada), comment(bob), anonymous]);
+      const raw = (await rawData(stream)).join('\n');
+      for (const secret of [ada.food, ada.name, bob.food, bob.name]) expect(raw).not.toContain(secret);
+      expect(raw).toContain(`"$enc":"v1:${ada.id}:`);
+      expect(raw).toContain('nobody-said'); // no subject: nobody's, stored as it is
+      await opened.subjectKeys!.destroy(ada.id);
+      expect((await opened.store.readStream(stream)).map((event) => event.data)).toEqual([
+        { userId: ada.id, text: '(deleted)', byline: 'a deleted player' },
+        { userId: bob.id, text: `${bob.food}-said`, byline: bob.name },
+        { text: 'nobody-said' },
+      ]);
     });
 
     it('keeps a stream in order when appends of one stream wait for a new key', async () => {
