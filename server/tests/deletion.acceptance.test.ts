@@ -1,18 +1,14 @@
 import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { challengeActorType } from '../../actors/challenge/index.js';
-import { likeActorType } from '../../actors/like/index.js';
-import { postActorType, type PostState } from '../../actors/post/index.js';
+import type { PostState } from '../../actors/post/index.js';
 import { SimulatedClock } from '../../actors/runtime/clock.js';
-import { ActorRuntime } from '../../actors/runtime/runtime.js';
-import { userActorType } from '../../actors/user/index.js';
 import type { ChallengeState as ChallengeActorState } from '../../actors/challenge/index.js';
-import { forgetPlayer, gamePersonalData, gameProjections, readModelQueries } from '../../game/index.js';
-import { MasterKeyring, openStore, Projections, type OpenStore } from '../../store/index.js';
+import { gameProjections, readModelQueries } from '../../game/index.js';
+import { Projections, type OpenStore } from '../../store/index.js';
 import { settled } from '../../store/projections/tests/settled.js';
-import { withBackground } from '../../test/support/background.js';
+import { gameRuntime, openGameStore } from '../../test/support/game-runtime.js';
 import { dropSchema, eventually, needPostgres, postgresUrl, uniqueSchema } from '../../test/support/services.js';
 
 const available = await needPostgres();
@@ -36,13 +32,7 @@ describe.skipIf(!available)('deleting a player who played everything (PostgreSQL
   let opened: OpenStore;
 
   beforeAll(async () => {
-    opened = await openStore({
-      databaseUrl: postgresUrl,
-      dataDir: 'memory',
-      poolSize: 8,
-      schema,
-      personalData: { policy: gamePersonalData, keyring: new MasterKeyring([{ id: 'k1', key: randomBytes(32) }]) },
-    });
+    opened = await openGameStore(schema);
   });
   afterAll(async () => {
     await opened?.close();
@@ -54,8 +44,7 @@ describe.skipIf(!available)('deleting a player who played everything (PostgreSQL
     const secrets = { name: `Ada Lovelace ${tag}`, food: `secret porridge ${tag}`, post: `my diary ${tag}`, comment: `nice one ${tag}` };
     const clock = new SimulatedClock(Date.parse('2026-06-01T08:00:00Z'));
     // Snapshots every 2 events, so that plaintext copies exist before the deletion.
-    const actors = new ActorRuntime([userActorType, challengeActorType, postActorType, likeActorType], { store: opened.store, deadLetters: opened.deadLetters, clock, settings: { snapshotEvery: 2 } });
-    const runtime = withBackground(actors, opened, { clock, pollMs: 20, forget: forgetPlayer({ sql: opened.sql, keys: opened.subjectKeys!, dispatcher: actors }) });
+    const runtime = gameRuntime(opened, clock, { snapshotEvery: 2 });
     const projections = new Projections(opened.store, gameProjections, { catchUpPollMs: 20 });
     runtime.start();
     await projections.start();

@@ -1,18 +1,13 @@
-import { withBackground } from '../../test/support/background.js';
 import fc from 'fast-check';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { challengeActorType } from '../../actors/challenge/index.js';
-import { likeActorType } from '../../actors/like/index.js';
-import { postActorType } from '../../actors/post/index.js';
 import { SimulatedClock } from '../../actors/runtime/clock.js';
-import { ActorRuntime } from '../../actors/runtime/runtime.js';
-import { userActorType, type UserState } from '../../actors/user/index.js';
-import { forgetPlayer, gamePersonalData, gameProjections, readModelQueries } from '../../game/index.js';
+import type { UserState } from '../../actors/user/index.js';
+import { gameProjections, readModelQueries } from '../../game/index.js';
 import { foldFeedPosts, foldLeaderboard } from '../../game/tests/expected.js';
-import { MasterKeyring, openStore, Projections, type OpenStore } from '../../store/index.js';
+import { Projections, type OpenStore } from '../../store/index.js';
 import { readLog, settled } from '../../store/projections/tests/settled.js';
-import { dropSchema, eventually, needPostgres, postgresUrl, uniqueSchema } from '../../test/support/services.js';
+import { gameRuntime, openGameStore } from '../../test/support/game-runtime.js';
+import { dropSchema, eventually, needPostgres, uniqueSchema } from '../../test/support/services.js';
 
 const available = await needPostgres();
 const pick = (data: Record<string, unknown>) => ({ likes: data.likes, comments: data.comments, liked: data.liked });
@@ -72,13 +67,7 @@ describe.skipIf(!available)('read models agree with the event log (property, Pos
   let deletionsChecked = 0;
 
   beforeAll(async () => {
-    opened = await openStore({
-      databaseUrl: postgresUrl,
-      dataDir: 'memory',
-      poolSize: 8,
-      schema,
-      personalData: { policy: gamePersonalData, keyring: new MasterKeyring([{ id: 'k1', key: randomBytes(32) }]) },
-    });
+    opened = await openGameStore(schema);
   });
   afterAll(async () => {
     await opened?.close();
@@ -90,9 +79,7 @@ describe.skipIf(!available)('read models agree with the event log (property, Pos
       fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 30 }), async (ops) => {
         run += 1;
         const clock = new SimulatedClock(Date.parse('2026-06-01T08:00:00Z') + run * 30 * 24 * 60 * minute);
-        const actors = new ActorRuntime([userActorType, challengeActorType, postActorType, likeActorType], { store: opened.store, deadLetters: opened.deadLetters, clock });
-        const forget = forgetPlayer({ sql: opened.sql, keys: opened.subjectKeys!, dispatcher: actors });
-        const runtime = withBackground(actors, opened, { clock, pollMs: 20, forget });
+        const runtime = gameRuntime(opened, clock);
         const projections = new Projections(opened.store, gameProjections, { catchUpPollMs: 20 });
         runtime.start();
         await projections.start();
