@@ -41,7 +41,7 @@ describe.skipIf(!available)('deleting a player who played everything (PostgreSQL
 
   it('forgets them everywhere and leaves every other view whole', async () => {
     const tag = randomUUID().slice(0, 8);
-    const secrets = { name: `Ada Lovelace ${tag}`, food: `secret porridge ${tag}`, post: `my diary ${tag}`, comment: `nice one ${tag}` };
+    const secrets = { name: `Ada Lovelace ${tag}`, food: `secret porridge ${tag}`, post: `my diary ${tag}`, comment: `nice one ${tag}`, legacy: `old words ${tag}` };
     const clock = new SimulatedClock(Date.parse('2026-06-01T08:00:00Z'));
     // Snapshots every 2 events, so that plaintext copies exist before the deletion.
     const runtime = gameRuntime(opened, clock, { snapshotEvery: 2 });
@@ -97,7 +97,15 @@ describe.skipIf(!available)('deleting a player who played everything (PostgreSQL
       const cup = (await runtime.current('challenge/cup')).state as ChallengeActorState;
       expect(cup.finalRanking?.[0]).toMatchObject({ userId: 'ada', rank: 1 });
       expect((await queries.profiles.get('ada', clock.now()))?.achievements.map((a) => a.achievementId)).toContain('challenge-winner');
+      // A post of ada's written before encryption existed: its text and her comment in plaintext.
+      const legacy = (version: number, type: string, data: unknown) => opened.sql`
+        insert into events (stream_id, stream_type, version, event_id, type, data)
+        values ('post/old', 'post', ${version}, ${randomUUID()}, ${type}, ${JSON.stringify(data)}::text::json)`;
+      await legacy(1, 'social.post.published', { postId: 'old', authorId: 'ada', kind: 'text', text: secrets.legacy, data: {}, createdAt: clock.now() });
+      await legacy(2, 'social.comment.added', { commentId: 'k0', userId: 'ada', authorId: 'ada', text: `${secrets.legacy} (a comment)`, at: clock.now() });
+      await legacy(3, 'social.comment.added', { commentId: 'k9', userId: 'cy', authorId: 'ada', text: 'Cy was here', at: clock.now() });
       const before = await dump(schema);
+      expect(before).toContain(secrets.legacy);
       expect(before).toContain(secrets.name); // the dump would show them: read models and snapshots hold plaintext
 
       await send('ada', 'user/ada', 'user.delete', {});
@@ -133,6 +141,8 @@ describe.skipIf(!available)('deleting a player who played everything (PostgreSQL
       const pa = (await runtime.current('post/pa')).state as PostState;
       expect(pa.post?.text).toBe('(deleted)');
       expect(pa.comments.map((comment) => comment.text)).toEqual(['Well done']);
+      // The legacy post: rewritten in place, but for cy's comment.
+      expect((await opened.store.readStream('post/old')).map((event) => (event.data as { text?: string }).text)).toEqual(['(deleted)', '(deleted)', 'Cy was here', undefined]);
 
       // A rebuild of every read model gives what they hold.
       const views = async () => ({
