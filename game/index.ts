@@ -6,3 +6,5 @@
 export * from './read-models/index.js';
 export { gameEvents, type GameEvent } from './game-events.js';
 export * from './changes/index.js';
+export { gamePersonalData } from './personal-data.js';
+export { forgetPlayer, type ForgetPlayerDeps } from './forget-player.js';

@@ -15,6 +15,8 @@ export function backgroundWork(deps: {
   dispatcher: () => Dispatcher;
   clock: Clock;
   onError(what: string, error: unknown): void;
+  /** What the outbox does with a `forget` effect (a deleted player), given the dispatcher to reach actors. */
+  forget?(dispatcher: Dispatcher): (subject: string, causationId: string) => Promise<void>;
 }): ClusterWork {
   let running: { outbox: EffectsProcessor; timers: TimerService } | undefined;
   return {
@@ -29,6 +31,7 @@ export function backgroundWork(deps: {
         clock,
         timersChanged: () => timers.wake(),
         onError,
+        ...(deps.forget ? { forget: deps.forget(dispatcher) } : {}),
       });
       running = { outbox, timers };
       outbox.start();

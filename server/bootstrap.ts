@@ -2,10 +2,10 @@ import { EventEmitter } from 'node:events';
 import { challengeActorType } from '../actors/challenge/index.js';
 import { ActorRuntime, DeadLetterAdmin, systemClock, type Clock, type Dispatcher } from '../actors/runtime/index.js';
 import { defaultLimits } from '../protocol/frames.js';
-import { userActorType, userPersonalData } from '../actors/user/index.js';
+import { userActorType } from '../actors/user/index.js';
 import { likeActorType } from '../actors/like/index.js';
 import { postActorType } from '../actors/post/index.js';
-import { gameProjections, readModelChangePublisher, ReadModelChanges, readModelQueries } from '../game/index.js';
+import { forgetPlayer, gamePersonalData, gameProjections, readModelChangePublisher, ReadModelChanges, readModelQueries } from '../game/index.js';
 import { Projections, type OpenStore } from '../store/index.js';
 import { Auth } from './auth.js';
 import type { Config } from './config.js';
@@ -60,7 +60,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   const startedAt = new Date();
   const { store, port } = await openDatabase(config, log, {
     describe: () => ({ node: config.nodeName, database: config.databaseUrl ? 'postgres' : 'pglite', startedAt: startedAt.toISOString() }),
-    personalData: userPersonalData,
+    personalData: gamePersonalData,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onWaiting ? { onWaiting: options.onWaiting } : {}),
   });
@@ -134,7 +134,15 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   // sharded one in a cluster. The outbox, the timers and the projectors run once per cluster:
   // on a single node here, in a cluster on the holder of shard 0 (cluster/singleton.ts).
   const onBackgroundError = (what: string, error: unknown) => metrics.runtimeMetrics.backgroundError(what, error);
-  const work = backgroundWork({ store, projections, dispatcher: () => dispatcher, clock, onError: onBackgroundError });
+  const keys = store.subjectKeys;
+  const work = backgroundWork({
+    store,
+    projections,
+    dispatcher: () => dispatcher,
+    clock,
+    onError: onBackgroundError,
+    ...(keys ? { forget: (to: Dispatcher) => forgetPlayer({ sql: store.sql, keys, dispatcher: to }) } : {}),
+  });
   const dispatcher: Dispatcher = cluster ? cluster.start(runtime, work) : runtime;
   const deadLetters = new DeadLetterAdmin(store.deadLetters, dispatcher);
   runtime.start();

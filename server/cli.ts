@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { userPersonalData } from '../actors/user/index.js';
+import { gamePersonalData } from '../game/index.js';
 import { MasterKeyring, openStore } from '../store/index.js';
 import { startServer } from './bootstrap.js';
 import { loadConfig, loadDatabaseConfig, loadDataKeys } from './config.js';
@@ -86,7 +86,7 @@ async function rotateKeys(): Promise<number> {
     dataDir: config.dataDir,
     poolSize: 2,
     ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
-    personalData: { policy: userPersonalData, keyring },
+    personalData: { policy: gamePersonalData, keyring },
   });
   try {
     const { rewrapped, remaining } = await store.subjectKeys!.rewrap({ onBatch: (done) => log.info({ rewrapped: done, masterKey: keyring.current }, 're-wrapping data keys') });

@@ -15,10 +15,15 @@ export type CommentDelete = C<'comment.delete', { commentId: string }>;
 /** Idempotent: a post is published once; a second publish of its id changes nothing. */
 export type PostPublish = C<'post.publish', PostPublishPayload>;
 export type PostLikeCount = C<'post.like.count', LikeCountPayload>;
+/**
+ * From the outbox once a player's account is deleted: the post forgets what it holds of them (its
+ * text if they wrote it, their comments' texts) in memory and in its later snapshots.
+ */
+export type PostForget = C<'post.forget', { userId: string }>;
 
 export type PostClientCommand = PostDelete | CommentAdd | CommentDelete;
-export type PostSystemCommand = PostPublish | PostLikeCount;
+export type PostSystemCommand = PostPublish | PostLikeCount | PostForget;
 export type PostCommand = PostClientCommand | PostSystemCommand;
 
 export const postClientCommands = ['post.delete', 'comment.add', 'comment.delete'] as const satisfies readonly PostClientCommand['type'][];
-export const postSystemCommands = ['post.publish', 'post.like.count'] as const satisfies readonly PostSystemCommand['type'][];
+export const postSystemCommands = ['post.publish', 'post.like.count', 'post.forget'] as const satisfies readonly PostSystemCommand['type'][];

@@ -1,8 +1,8 @@
 import { accept, reject, type Decision, type Lifecycle } from '../runtime/types.js';
 import { isPostId, postKinds } from '../domain/contracts.js';
-import type { CommentAdd, CommentDelete, PostCommand, PostLikeCount, PostPublish } from './commands.js';
+import type { CommentAdd, CommentDelete, PostCommand, PostForget, PostLikeCount, PostPublish } from './commands.js';
 import { PostErrorCode as Code } from './errors.js';
-import type { PostDefinition, PostEvent } from './events.js';
+import { forgottenText, type PostDefinition, type PostEvent } from './events.js';
 import { postRules } from './rules.js';
 import type { PostState } from './state.js';
 import { isFiniteNumber, isId, isRecord, isText } from '../domain/validate.js';
@@ -20,6 +20,7 @@ export function decide(state: PostState, command: PostCommand, lifecycle: Lifecy
   if (!isRecord(command.payload)) return reject(Code.POST_PAYLOAD_INVALID, `${command.type} needs an object payload`);
   if (command.type === 'post.publish') return publish(command, lifecycle);
   if (command.type === 'post.like.count') return countLike(state, command, lifecycle);
+  if (command.type === 'post.forget') return forget(state, command);
   const post = state.post;
   if (post === null) return reject(Code.POST_NOT_FOUND, 'no such post');
   if (lifecycle.value === 'deleted') return reject(Code.POST_DELETED, 'the post was deleted');
@@ -63,6 +64,16 @@ function countLike(state: PostState, { payload }: PostLikeCount, lifecycle: Life
   if (lifecycle.value === 'deleted') return accept([]);
   const likes = state.likes + (liked ? 1 : -1);
   return accept([{ type: 'social.post.like.counted', data: { authorId: state.post?.authorId ?? null, userId, liked, seq, likes } }]);
+}
+
+/** Only when the post holds something of the player not yet forgotten: a redelivery changes nothing. */
+function forget(state: PostState, { payload }: PostForget): Decision<PostEvent> {
+  const { userId } = payload;
+  if (!isId(userId)) return reject(Code.POST_FORGET_INVALID, 'post.forget needs the userId of the deleted player');
+  const holdsText = state.post?.authorId === userId && state.post.text !== forgottenText;
+  const holdsComments = state.comments.some((comment) => comment.userId === userId && comment.text !== forgottenText);
+  if (!holdsText && !holdsComments) return accept([]);
+  return accept([{ type: 'social.post.player.forgotten', data: { authorId: state.post?.authorId ?? null, userId } }]);
 }
 
 function addComment(state: PostState, post: PostDefinition, userId: string, { payload, meta }: CommentAdd): Decision<PostEvent> {

@@ -28,5 +28,16 @@ export type CommentDeleted = E<'social.comment.deleted', { authorId: string; com
 /** The post is gone, with its comments and likes; nothing changes it afterwards. */
 export type PostDeleted = E<'social.post.deleted', { authorId: string }>;
 
-export type PostEvent = PostPublished | PostLikeCounted | CommentAdded | CommentDeleted | PostDeleted;
+/**
+ * A player's account was deleted: what the post holds of them reads as {@link forgottenText} —
+ * the post's text if `userId` is its author, their comments' texts — as it does in the log once
+ * their key is destroyed, so a replay and the live actor agree. `authorId`: null for a post never
+ * published.
+ */
+export type PlayerForgotten = E<'social.post.player.forgotten', { authorId: string | null; userId: string }>;
+
+/** What a forgotten player's text reads as: the store's redaction value (store/personal-data `REDACTED`). */
+export const forgottenText = '(deleted)';
+
+export type PostEvent = PostPublished | PostLikeCounted | CommentAdded | CommentDeleted | PostDeleted | PlayerForgotten;
 export type PostEventType = PostEvent['type'];

@@ -33,3 +33,4 @@ export { postClientCommands, postSystemCommands } from './commands.js';
 export { PostErrorCode } from './errors.js';
 export { postRules } from './rules.js';
 export { postView, type PostView } from './view.js';
+export { postPersonalData } from './personal-data.js';

@@ -14,6 +14,12 @@ export interface EffectsProcessorDeps {
   clock: Clock;
   /** A timer row was written: look at the due index. */
   timersChanged(): void;
+  /**
+   * A `forget` effect: forget the subject's personal data (idempotent; called again after a crash
+   * until the batch's checkpoint moves). `causationId`: the event that asked, for the ids of the
+   * commands it sends. Without it, a `forget` effect stops the outbox (it must never be skipped).
+   */
+  forget?(subject: string, causationId: string): Promise<void>;
   onError(what: string, error: unknown): void;
   retryMs?: number;
 }
@@ -77,6 +83,7 @@ export class EffectsProcessor {
   private async process(batch: RecordedEvent[], from: LogCursor): Promise<LogCursor> {
     const sends: CommandEnvelope[] = [];
     const timers: TimerChange[] = [];
+    const forgets: Array<{ subject: string; causationId: string }> = [];
     for (const event of batch) {
       const effects = event.metadata.effects as Effect[] | undefined;
       if (!Array.isArray(effects)) continue;
@@ -88,8 +95,10 @@ export class EffectsProcessor {
           sends.push({ id, to: effect.to, type: effect.command.type, payload: effect.command.payload, meta });
         } else if (effect.kind === 'schedule') {
           timers.push({ kind: 'schedule', actor: event.streamId, key: effect.key, dueAt: effect.at, commandId: id, message: effect.command });
-        } else {
+        } else if (effect.kind === 'cancel') {
           timers.push({ kind: 'cancel', actor: event.streamId, key: effect.key });
+        } else {
+          forgets.push({ subject: effect.subject, causationId: event.id });
         }
       });
     }
@@ -99,6 +108,11 @@ export class EffectsProcessor {
         for (const send of group) await this.deliverUntilTaken(send);
       }),
     );
+    // After the sends: a deleted player's friends are told before their key goes.
+    for (const { subject, causationId } of forgets) {
+      if (!this.deps.forget) throw new Error(`a forget effect of ${subject} and no forget hook: the outbox waits`);
+      await this.deps.forget(subject, causationId);
+    }
     const last = batch[batch.length - 1]!;
     const next = { txId: last.txId, position: last.position };
     await this.deps.store.commitCheckpoint(this.checkpointName, next, timers.length > 0 ? (tx) => this.deps.timers.apply(timers, tx) : undefined, { from });

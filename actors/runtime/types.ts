@@ -62,11 +62,14 @@ export interface OutgoingCommand {
  * - `schedule`: a durable timer: at `at` (epoch ms) the command is sent to this actor. A second
  *   schedule with the same key replaces the first.
  * - `cancel`: drop the timer with this key.
+ * - `forget`: the subject's personal data is to be forgotten (the outbox's `forget` hook: its data
+ *   key destroyed, the copies of its data dropped), at least once.
  */
 export type Effect =
   | { kind: 'send'; to: ActorAddress; command: OutgoingCommand }
   | { kind: 'schedule'; key: string; at: number; command: OutgoingCommand }
-  | { kind: 'cancel'; key: string };
+  | { kind: 'cancel'; key: string }
+  | { kind: 'forget'; subject: string };
 
 /** A domain rejection: a value, not an exception. `code` is stable (e.g. `USER_ALREADY_REGISTERED`). */
 export interface Rejection {

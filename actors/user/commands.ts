@@ -17,6 +17,11 @@ export type FriendRequest = C<'friend.request', { userId: string }>;
 export type FriendAccept = C<'friend.accept', { userId: string }>;
 export type FriendDecline = C<'friend.decline', { userId: string }>;
 export type FriendRemove = C<'friend.remove', { userId: string }>;
+/**
+ * Deletes the player's account for good: their personal data is forgotten (docs/OPERATIONS.md
+ * "Deleting a player"). From the player themself, or from an operator (`origin: 'operator'`).
+ */
+export type UserDelete = C<'user.delete', Record<string, never>>;
 /** A post of the player's own words; `postId` is the new post's id (`post/<postId>`). */
 export type PostCreate = C<'post.create', { postId: string; text: string }>;
 
@@ -30,6 +35,8 @@ export type FriendRequested = C<'friend.requested', { userId: string }>;
 export type FriendAccepted = C<'friend.accepted', { userId: string }>;
 export type FriendDeclined = C<'friend.declined', { userId: string }>;
 export type FriendRemoved = C<'friend.removed', { userId: string }>;
+/** The other player's account was deleted: their friendship or pending request goes. */
+export type FriendDeleted = C<'friend.deleted', { userId: string }>;
 export type ChallengeTrack = C<'challenge.track', { challengeId: string; kind: ChallengeKind; startsAt: number; endsAt: number }>;
 export type ChallengeUntrack = C<'challenge.untrack', { challengeId: string }>;
 
@@ -44,7 +51,8 @@ export type UserClientCommand =
   | FriendAccept
   | FriendDecline
   | FriendRemove
-  | PostCreate;
+  | PostCreate
+  | UserDelete;
 
 export type UserSystemCommand =
   | PointsAward
@@ -53,6 +61,7 @@ export type UserSystemCommand =
   | FriendAccepted
   | FriendDeclined
   | FriendRemoved
+  | FriendDeleted
   | ChallengeTrack
   | ChallengeUntrack;
 
@@ -71,6 +80,7 @@ export const userClientCommands = [
   'friend.decline',
   'friend.remove',
   'post.create',
+  'user.delete',
 ] as const satisfies readonly UserClientCommand['type'][];
 
 export const userSystemCommands = [
@@ -80,6 +90,7 @@ export const userSystemCommands = [
   'friend.accepted',
   'friend.declined',
   'friend.removed',
+  'friend.deleted',
   'challenge.track',
   'challenge.untrack',
 ] as const satisfies readonly UserSystemCommand['type'][];

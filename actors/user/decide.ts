@@ -1,10 +1,11 @@
-import { reject, type Decision, type Lifecycle, type Rejection } from '../runtime/types.js';
+import { accept, reject, type Decision, type Lifecycle, type Rejection } from '../runtime/types.js';
 import { canonicalTimeZone } from './calendar.js';
 import type { GoalSet, ProfileUpdate, UserCommand, UserRegister } from './commands.js';
 import { Draft } from './draft.js';
 import { UserErrorCode as Code } from './errors.js';
 import type { NutritionGoal, UserEvent } from './events.js';
 import { deleteMeal, logMeal, logWater } from './decide-nutrition.js';
+import { deleteAccount, friendDeleted } from './decide-deletion.js';
 import { acceptFriend, declineFriend, friendAccepted, friendDeclined, friendRemoved, friendRequested, removeFriend, requestFriend } from './decide-social.js';
 import { createPost, shareMoments } from './decide-posts.js';
 import { awardPoints, grantAchievement, trackChallenge, untrackChallenge } from './decide-system.js';
@@ -22,6 +23,7 @@ import { isId, isNonNegative, isPositive, isRecord, isText } from '../domain/val
  */
 export function decide(state: UserState, command: UserCommand, lifecycle: Lifecycle<UserEvent>): Decision<UserEvent> {
   if (!isRecord(command.payload)) return reject(Code.USER_PAYLOAD_INVALID, `${command.type} needs an object payload`);
+  if (lifecycle.value === 'deleted') return reject(Code.PLAYER_DELETED, `player ${state.userId} was deleted`);
   if (command.type === 'user.register') return register(state, command, lifecycle);
   if (lifecycle.value !== 'active') return reject(Code.USER_NOT_REGISTERED, 'the player is not registered');
   const { origin, userId } = command.meta;
@@ -31,6 +33,7 @@ export function decide(state: UserState, command: UserCommand, lifecycle: Lifecy
   const draft = new Draft(state, command);
   const rejection = handle(draft, command);
   if (rejection) return rejection;
+  if (command.type === 'user.delete') return accept(draft.events, draft.effects);
   // The moments the sharing rules post (a level, a rare achievement), whichever command made them.
   shareMoments(draft, [...draft.events]);
   return draft.finish();
@@ -52,6 +55,8 @@ function handle(draft: Draft, command: Exclude<UserCommand, UserRegister>): Reje
     case 'friend.accepted': return friendAccepted(draft, command);
     case 'friend.declined': return friendDeclined(draft, command);
     case 'friend.removed': return friendRemoved(draft, command);
+    case 'friend.deleted': return friendDeleted(draft, command);
+    case 'user.delete': return deleteAccount(draft);
     case 'points.award': return awardPoints(draft, command);
     case 'achievement.grant': return grantAchievement(draft, command);
     case 'challenge.track': return trackChallenge(draft, command);

@@ -42,6 +42,7 @@ export const UserErrorCode = {
   POST_ID_INVALID: 'POST_ID_INVALID',
   POST_TEXT_INVALID: 'POST_TEXT_INVALID',
   POST_RATE_LIMITED: 'POST_RATE_LIMITED',
+  PLAYER_DELETED: 'PLAYER_DELETED',
 } as const;
 
 export type UserErrorCode = (typeof UserErrorCode)[keyof typeof UserErrorCode];

@@ -81,6 +81,12 @@ export type SocialPostCreated = E<
   'social.post.created',
   { postId: string; kind: PostKind; text: string; data: Record<string, string | number>; at: number; sourceId?: string }
 >;
+/**
+ * Not in GAME.md's list: the account is deleted for good (`by`: the player themself or an
+ * operator). It carries no personal data; after it the player's key is destroyed, their state is
+ * the initial one and every later command is rejected (`PLAYER_DELETED`).
+ */
+export type UserAccountDeleted = E<'user.account.deleted', { userId: string; by: 'player' | 'operator'; at: number }>;
 /** Not in GAME.md's list: the player joined a challenge; their events now advance it. */
 export type ChallengeTracked = E<
   'user.challenge.tracked',
@@ -108,6 +114,7 @@ export type UserEvent =
   | SocialFriendAdded
   | SocialFriendRemoved
   | SocialPostCreated
+  | UserAccountDeleted
   | ChallengeTracked
   | ChallengeUntracked;
 

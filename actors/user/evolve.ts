@@ -2,7 +2,7 @@ import { addDays } from './calendar.js';
 import { ownPointsReasons, type LocalDay, type Totals, type UserEvent } from './events.js';
 import { get, has, put, without } from '../domain/records.js';
 import { userRules } from './rules.js';
-import { emptyDay, type DayLog, type UserState } from './state.js';
+import { emptyDay, initialUserState, type DayLog, type UserState } from './state.js';
 import { round2 } from '../domain/validate.js';
 
 /** Applies one event to the player's state. Pure; never rejects (events are facts). */
@@ -81,6 +81,9 @@ export function evolve(state: UserState, event: UserEvent): UserState {
       const recentPosts = [...state.recentPosts.filter((time) => time > at - windowMs), at].slice(-maxPerWindow);
       return { ...state, awardSources, recentPosts };
     }
+    case 'user.account.deleted':
+      // Nothing of the player is kept but their id: no name, meals, friends or points.
+      return { ...initialUserState, userId: state.userId };
     case 'user.challenge.tracked': {
       const { challengeId, kind, startsAt, endsAt } = event.data;
       return { ...state, challenges: put(state.challenges, challengeId, { kind, startsAt, endsAt }) };

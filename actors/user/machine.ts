@@ -3,7 +3,8 @@ import type { UserEvent } from './events.js';
 import { initialUserState, type UserState } from './state.js';
 
 /**
- * The player's lifecycle: `unregistered` until `user.registered`, then `active`. Flat and without
+ * The player's lifecycle: `unregistered` until `user.registered`, then `active`, and `deleted`
+ * (final) once `user.account.deleted`. Flat and without
  * timers; its context is the actor's state (the runtime resolves it so).
  */
 export const userMachine = setup({
@@ -14,8 +15,9 @@ export const userMachine = setup({
   initial: 'unregistered',
   states: {
     unregistered: { on: { 'user.registered': 'active' } },
-    active: {},
+    active: { on: { 'user.account.deleted': 'deleted' } },
+    deleted: { type: 'final' },
   },
 });
 
-export type UserLifecycleValue = 'unregistered' | 'active';
+export type UserLifecycleValue = 'unregistered' | 'active' | 'deleted';

@@ -14,6 +14,7 @@ const fields: { readonly [Type in UserEventType]?: readonly PersonalField[] } = 
   'user.registered': ['displayName', { path: 'timezone', redacted: 'UTC' }],
   'user.profile.updated': ['displayName', { path: 'avatar', redacted: null }, { path: 'timezone', redacted: 'UTC' }],
   'nutrition.meal.logged': ['foods[].name'],
+  'social.post.created': ['text'],
 };
 
 export const userPersonalData: PersonalDataPolicy = {

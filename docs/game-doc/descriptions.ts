@@ -17,6 +17,7 @@ export const commandSummaries: Record<ClientCommandType, string> = {
   'friend.decline': 'Declines a pending request from `userId`.',
   'friend.remove': 'Ends a friendship, on both sides.',
   'post.create': 'Writes a post (`post/<postId>`, a new id of your choosing) in your name: your friends see it in their feeds, anyone may watch, like and comment on it. The text is trimmed. Counts against the rate of posting (shared moments do not).',
+  'user.delete': "Deletes the player's account for good (an operator may too: `POST /v1/admin/players/:id/delete`). Their personal data is forgotten: their data key is destroyed, so their display name, food names, posts' and comments' texts read `(deleted)` in the log; they leave the leaderboard, profiles, feeds and friends' lists; a challenge's ranking keeps their entry (an id and a score, no name) so it stays whole. Friends are told. Every later command to the player, `user.register` included, is rejected (`PLAYER_DELETED`).",
   'post.delete': 'Deletes the post (its author only): it leaves the feeds, its comments and likes with it, and takes no more comments or likes.',
   'comment.add': 'Comments on the post. `commentId` is of your choosing, unique within the post; the text is trimmed.',
   'comment.delete': 'Deletes a comment (its writer only).',
@@ -49,6 +50,7 @@ export const userEventNotes: Record<UserEventType, string> = {
   'social.friend.added': 'a friendship began (on each side)',
   'social.friend.removed': 'a friendship ended (on each side)',
   'social.post.created': '`post.create` (`kind` `text`), or a moment the sharing rules post for the player (`achievement`, `level`, `challenge-won`); the post itself is `post/<postId>`',
+  'user.account.deleted': "`user.delete`, by the player or an operator: no personal data; their friends are told (`friend.deleted`), their data key is destroyed, their state is the initial one and every later command is rejected (`PLAYER_DELETED`)",
   'user.challenge.tracked': 'the player joined a challenge: their events now advance it',
   'user.challenge.untracked': 'the player left it, or it finished or was cancelled',
 };
@@ -73,6 +75,7 @@ export const postEventNotes: Record<PostEventType, string> = {
   'social.comment.added': '`comment.add`; `userId` wrote it, `at` is epoch ms',
   'social.comment.deleted': '`comment.delete`',
   'social.post.deleted': '`post.delete`; its comments go with it',
+  'social.post.player.forgotten': "a player's account was deleted (`post.forget` from the outbox): the post's text if `userId` wrote it, and their comments' texts, read `(deleted)` from now on, as the log does once their key is destroyed; `authorId` is null for a post never published",
 };
 
 /** When each of a like's events happens. */

@@ -70,7 +70,7 @@ export const userRejections: Record<UserErrorCode, RejectionDoc> = {
     reach: 'client',
     when: `drankAt is more than ${hours(water.backdateLimitMs)} before the server's clock, or more than ${minutes(water.futureToleranceMs)} after it`,
   },
-  FRIEND_ID_INVALID: { commands: friendCommands, reach: 'schema', when: 'userId is not an id' },
+  FRIEND_ID_INVALID: { commands: [...friendCommands, 'friend.deleted'], reach: 'schema', when: 'userId is not an id' },
   FRIEND_SELF: { commands: friendCommands, reach: 'client', when: "userId is the player's own" },
   FRIEND_LIMIT: {
     commands: ['friend.request', 'friend.accept'],
@@ -88,6 +88,7 @@ export const userRejections: Record<UserErrorCode, RejectionDoc> = {
   POST_ID_INVALID: { commands: ['post.create'], reach: 'schema', when: 'postId is not 1 to 40 of `A-Z a-z 0-9 . _ : -` starting with a letter or digit' },
   POST_TEXT_INVALID: { commands: ['post.create'], reach: 'client', when: `text is only white space (longer than ${posts.textMaxLength} characters: the schema)` },
   POST_RATE_LIMITED: { commands: ['post.create'], reach: 'client', when: `the player wrote ${posts.maxPerWindow} posts in the last ${hours(posts.windowMs)} (shared moments do not count)` },
+  PLAYER_DELETED: { commands: ['any'], reach: 'client', when: 'any command, `user.register` included, to a player whose account was deleted' },
   ACHIEVEMENT_GRANT_INVALID: { commands: ['achievement.grant'], reach: 'system', when: 'a grant without sourceId, or with a challengeTitle over 80 characters' },
 };
 
@@ -149,6 +150,7 @@ export const postRejections: Record<PostErrorCode, RejectionDoc> = {
   POST_NOT_AUTHOR: { commands: ['post.delete'], reach: 'client', when: 'the player is not the post\'s author' },
   POST_PUBLISH_INVALID: { commands: ['post.publish'], reach: 'system', when: 'a malformed publish from the author\'s actor' },
   POST_LIKE_INVALID: { commands: ['post.like.count'], reach: 'system', when: 'a malformed count from a like\'s actor' },
+  POST_FORGET_INVALID: { commands: ['post.forget'], reach: 'system', when: 'a forget without the deleted player\'s id' },
   COMMENT_ID_INVALID: { commands: ['comment.add'], reach: 'schema', when: 'commentId is not an id' },
   COMMENT_TEXT_INVALID: { commands: ['comment.add'], reach: 'client', when: `text is only white space (longer than ${comments.textMaxLength} characters: the schema)` },
   COMMENT_ALREADY_EXISTS: { commands: ['comment.add'], reach: 'client', when: 'the post has a comment with this commentId' },

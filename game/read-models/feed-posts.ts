@@ -17,7 +17,7 @@ export const postTables = [
   },
 ];
 
-export const postEventTypes = ['social.post.like.counted', 'social.comment.added', 'social.comment.deleted', 'social.post.deleted'] as const;
+export const postEventTypes = ['social.post.like.counted', 'social.comment.added', 'social.comment.deleted', 'social.post.deleted', 'social.post.player.forgotten'] as const;
 
 type PostRow = { post_id: string; author_id: string; likes: number; comments: number };
 type LikeRow = { post_id: string; user_id: string; seq: number; liked: boolean };
@@ -58,7 +58,10 @@ export async function applyPostEvents(tx: Transaction, tables: TableNames, event
         posts.set(postId, { ...known, comments: known.comments + (event.type === 'social.comment.added' ? 1 : -1) });
         break;
       }
+      case 'social.post.player.forgotten':
       case 'social.post.deleted':
+        // A post goes from the feeds when deleted, or when its author's account is; a commenter's deletion leaves the count.
+        if (event.type === 'social.post.player.forgotten' && event.data.userId !== event.data.authorId) break;
         posts.delete(postId);
         for (const key of likes.keys()) if (key.startsWith(`${postId}\u0000`)) likes.delete(key);
         deleted.push(postId);

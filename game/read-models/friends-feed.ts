@@ -94,6 +94,7 @@ export const friendsFeedProjection: Projection<FeedQueries> = {
     'challenge.participant.joined',
     'challenge.reward.granted',
     'social.post.published',
+    'user.account.deleted',
     ...postEventTypes,
   ],
   tables: [
@@ -132,9 +133,21 @@ async function applyFeed(tx: Transaction, batch: readonly RecordedEvent[], table
   };
   const add = (event: GameEvent, userId: string, kind: FeedKind, data: Record<string, unknown>, ref: string | null = null) =>
     activity.set(event.id, { event_id: event.id, user_id: userId, kind, ref, data, at: event.createdAt.toISOString(), tx_id: event.txId, position: event.position });
+  // Deleted players: their name, items and friendships go (their friends' streams end the friendships too).
+  const gone: string[] = [];
   for (const event of events) {
     const userId = streamKey(event.streamId);
     switch (event.type) {
+      case 'user.account.deleted':
+        gone.push(userId);
+        players.delete(userId);
+        for (const [id, row] of activity) if (row.user_id === userId) activity.delete(id);
+        for (const [key, pair] of friendships) if (pair.user_id === userId || pair.friend_id === userId) friendships.delete(key);
+        break;
+      case 'social.post.player.forgotten':
+        // Its author deleted: the post's item goes, as a deleted post's does.
+        if (event.data.userId === event.data.authorId) drop(event.data.authorId, FeedKind.post, streamKey(event.streamId));
+        break;
       case 'user.registered':
         players.set(userId, { user_id: userId, display_name: event.data.displayName, avatar: players.get(userId)?.avatar ?? null });
         break;
@@ -197,6 +210,11 @@ async function applyFeed(tx: Transaction, batch: readonly RecordedEvent[], table
   await upsertRows(tx, tables[CHALLENGES]!, { challenge_id: 'text', title: 'text' }, ['challenge_id'], [...titles].map(([challenge_id, title]) => ({ challenge_id, title })));
   await applyPostEvents(tx, tables, events);
   await deleteRows(tx, tables[ACTIVITY]!, { user_id: 'text', ref: 'text' }, deletedRefs);
+  const goneKeys = gone.map((user_id) => ({ user_id }));
+  await deleteRows(tx, tables[PLAYERS]!, { user_id: 'text' }, goneKeys);
+  await deleteRows(tx, tables[ACTIVITY]!, { user_id: 'text' }, goneKeys);
+  await deleteRows(tx, tables[FRIENDS]!, { user_id: 'text' }, goneKeys);
+  await deleteRows(tx, tables[FRIENDS]!, { friend_id: 'text' }, gone.map((friend_id) => ({ friend_id })));
   await upsertRows(tx, tables[ACTIVITY]!, activityColumns, ['event_id'], [...activity.values()]);
 }
 

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres';
-import { selectRows, upsertRows, type Projection, type RecordedEvent, type TableNames, type Transaction } from '../../store/index.js';
+import { deleteRows, selectRows, upsertRows, type Projection, type RecordedEvent, type TableNames, type Transaction } from '../../store/index.js';
 import { gameEvents, streamKey } from '../game-events.js';
 import { clamp } from './paging.js';
 
@@ -43,7 +43,7 @@ interface PlayerRow {
 export const leaderboardProjection: Projection<LeaderboardQueries> = {
   name: 'leaderboard',
   version: 1,
-  eventTypes: ['user.registered', 'user.profile.updated', 'points.earned', 'user.level.up'],
+  eventTypes: ['user.registered', 'user.profile.updated', 'points.earned', 'user.level.up', 'user.account.deleted'],
   tables: [
     {
       name: PLAYERS,
@@ -66,8 +66,15 @@ async function applyLeaderboard(tx: Transaction, batch: readonly RecordedEvent[]
   const stored = await selectRows<PlayerRow & { points: string }>(tx, tables[PLAYERS]!, { user_id: 'text' }, ids.map((user_id) => ({ user_id })));
   const before = new Map(stored.map((row) => [row.user_id, Number(row.points)]));
   const after = new Map<string, PlayerRow>(stored.map((row) => [row.user_id, { ...row, points: Number(row.points) }]));
+  // A deleted player leaves the board (and their points' bucket of the histogram).
+  const deleted = new Set<string>();
   for (const event of events) {
     const userId = streamKey(event.streamId);
+    if (event.type === 'user.account.deleted') {
+      after.delete(userId);
+      deleted.add(userId);
+      continue;
+    }
     const at = event.createdAt.toISOString();
     const row = after.get(userId) ?? { user_id: userId, display_name: '', points: 0, level: 1, reached_at: at };
     switch (event.type) {
@@ -89,12 +96,17 @@ async function applyLeaderboard(tx: Transaction, batch: readonly RecordedEvent[]
   }
   // Histogram: each player leaves the bucket of their old total and joins the one of the new.
   const moves = new Map<number, number>();
+  for (const userId of deleted) {
+    const old = before.get(userId);
+    if (old !== undefined && !after.has(userId)) moves.set(old, (moves.get(old) ?? 0) - 1);
+  }
   for (const [userId, row] of after) {
     const old = before.get(userId);
     if (old === row.points) continue;
     if (old !== undefined) moves.set(old, (moves.get(old) ?? 0) - 1);
     moves.set(row.points, (moves.get(row.points) ?? 0) + 1);
   }
+  await deleteRows(tx, tables[PLAYERS]!, { user_id: 'text' }, [...deleted].filter((userId) => !after.has(userId)).map((user_id) => ({ user_id })));
   await upsertRows(tx, tables[PLAYERS]!, playerColumns, ['user_id'], [...after.values()]);
   const changes = [...moves].filter(([, players]) => players !== 0).map(([points, players]) => ({ points, players }));
   if (changes.length === 0) return;

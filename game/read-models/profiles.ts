@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres';
-import { selectRows, upsertRows, type Projection, type RecordedEvent, type TableNames, type Transaction } from '../../store/index.js';
+import { deleteRows, selectRows, upsertRows, type Projection, type RecordedEvent, type TableNames, type Transaction } from '../../store/index.js';
 import { gameEvents, streamKey } from '../game-events.js';
 import { localDayOf, shiftDay } from './local-day.js';
 import { readDay, type DailyNutrition } from './nutrition-days.js';
@@ -74,6 +74,7 @@ export const profilesProjection: Projection<ProfileQueries> = {
     'user.streak.extended',
     'user.streak.broken',
     'achievement.unlocked',
+    'user.account.deleted',
   ],
   tables: [
     {
@@ -104,8 +105,16 @@ async function applyProfiles(tx: Transaction, batch: readonly RecordedEvent[], t
   const stored = await selectRows<ProfileRow & { points: string }>(tx, tables[PROFILES]!, { user_id: 'text' }, ids.map((user_id) => ({ user_id })));
   const profiles = new Map<string, ProfileRow>(stored.map((row) => [row.user_id, { ...row, points: Number(row.points) }]));
   const achievements = new Map<string, Record<string, unknown>>();
+  // A deleted player's profile and achievements go; nothing of theirs follows the deletion.
+  const deleted: Array<{ user_id: string }> = [];
   for (const event of events) {
     const userId = streamKey(event.streamId);
+    if (event.type === 'user.account.deleted') {
+      profiles.delete(userId);
+      for (const key of achievements.keys()) if (key.startsWith(`${userId}\u0000`)) achievements.delete(key);
+      deleted.push({ user_id: userId });
+      continue;
+    }
     const row = profiles.get(userId) ?? {
       user_id: userId,
       display_name: '',
@@ -152,6 +161,8 @@ async function applyProfiles(tx: Transaction, batch: readonly RecordedEvent[], t
       }
     }
   }
+  await deleteRows(tx, tables[PROFILES]!, { user_id: 'text' }, deleted);
+  await deleteRows(tx, tables[ACHIEVEMENTS]!, { user_id: 'text' }, deleted);
   await upsertRows(tx, tables[PROFILES]!, profileColumns, ['user_id'], [...profiles.values()]);
   // Each achievement unlocks once: a second unlock of one (which the actor never emits) keeps the first.
   await upsertRows(

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../../store/index.js';
 import type { DailyNutrition, LeaderboardEntry } from '../index.js';
 
 const userOf = (event: RecordedEvent) => event.streamId.slice('user/'.length);
-const leaderboardTypes = new Set(['user.registered', 'user.profile.updated', 'points.earned', 'user.level.up']);
+const leaderboardTypes = new Set(['user.registered', 'user.profile.updated', 'points.earned', 'user.level.up', 'user.account.deleted']);
 
 /** The leaderboard as a plain fold over the log: the oracle the read model must match. */
 export function foldLeaderboard(log: readonly RecordedEvent[]): LeaderboardEntry[] {
@@ -13,6 +13,10 @@ export function foldLeaderboard(log: readonly RecordedEvent[]): LeaderboardEntry
     const event = recorded as unknown as UserEvent;
     if (!leaderboardTypes.has(event.type)) continue;
     const userId = userOf(recorded);
+    if (event.type === 'user.account.deleted') {
+      players.delete(userId);
+      continue;
+    }
     const row = players.get(userId) ?? { userId, displayName: '', points: 0, level: 1, reachedAt: recorded.createdAt.toISOString() };
     if (event.type === 'user.registered') row.displayName = event.data.displayName;
     if (event.type === 'user.profile.updated' && event.data.displayName !== undefined) row.displayName = event.data.displayName;
@@ -75,6 +79,7 @@ export function foldFeedPosts(log: readonly RecordedEvent[], reader: string): Ar
       else if (known && event.type === 'social.comment.added') known.comments += 1;
       else if (known && event.type === 'social.comment.deleted') known.comments -= 1;
       else if (known && event.type === 'social.post.deleted') known.deleted = true;
+      else if (known && event.type === 'social.post.player.forgotten' && (event.data as { userId: string }).userId === known.authorId) known.deleted = true;
     } else if (event.streamType === 'like') {
       const { postId, userId } = event.data as { postId: string; userId: string };
       if (!likes.has(postId)) likes.set(postId, new Map());

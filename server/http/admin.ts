@@ -41,7 +41,7 @@ const streamErrors = [ErrorCode.STREAM_ID_INVALID, ErrorCode.QUERY_INVALID, Erro
 export function mountAdmin(
   router: Router,
   deps: {
-    dispatcher: Pick<Dispatcher, 'replay'>;
+    dispatcher: Pick<Dispatcher, 'replay' | 'send'>;
     deadLetters: DeadLetterAdmin;
     store: EventStore;
     projections: Projections;
@@ -213,6 +213,21 @@ export function mountAdmin(
       const handle = await deps.projections.rebuild(request.params.name!);
       handle.done.catch(() => undefined);
       return ok({ name: handle.name, generation: handle.generation, resumed: handle.resumed, status: 'rebuilding' }, 202);
+    }),
+  );
+
+  router.post(
+    '/v1/admin/players/:id/delete',
+    operator(
+      "Delete a player's account for good (`user.delete` from an operator): their data key is destroyed, they leave the read models, friends are told (docs/OPERATIONS.md \"Deleting a player\"); answers like POST /v1/commands. Its command id is `operator-delete:<id>`, so asking again answers the first outcome",
+      { 200: CommandApplied },
+      [ErrorCode.STREAM_ID_INVALID, ...commandErrors],
+    ),
+    admin(async (request) => {
+      const to = `user/${request.params.id}`;
+      if (!isStreamId(to)) throw new HttpError(ErrorCode.STREAM_ID_INVALID, `${to} is not a player's address`);
+      const id = `operator-delete:${request.params.id}`;
+      return outcomeReply(id, await deps.dispatcher.send({ id, to, type: 'user.delete', payload: {}, meta: { origin: 'operator' } }));
     }),
   );
 

@@ -143,6 +143,13 @@ describe.skipIf(!available)('the OpenAPI and AsyncAPI documents of a real server
     await call('POST', '/v1/admin/projections/leaderboard/parked/99/skip', { token: admin });
     await call('POST', '/v1/admin/projections/nothing/rebuild', { token: admin });
     expect((await call('POST', '/v1/admin/projections/leaderboard/rebuild', { token: admin })).status).toBe(202);
+    const cy = await tokenOf('cy');
+    await call('POST', '/v1/commands', { token: cy, body: { id: 'c1', to: 'user/cy', type: 'user.register', payload: { displayName: 'Cy', timezone: 'UTC' } } });
+    expect((await call('POST', '/v1/admin/players/cy/delete', { token: admin })).status).toBe(200);
+    await call('POST', '/v1/admin/players/cy/delete', { token: admin }); // duplicate
+    await call('POST', '/v1/commands', { token: cy, body: { id: 'c2', to: 'user/cy', type: 'user.register', payload: { displayName: 'Cy', timezone: 'UTC' } } }); // PLAYER_DELETED
+    await call('POST', '/v1/admin/players/nobody/delete', { token: admin }); // USER_NOT_REGISTERED
+    await call('POST', '/v1/admin/players/%20x/delete', { token: admin }); // STREAM_ID_INVALID
     await call('GET', '/v1/admin/cluster', { token: admin });
     await call('GET', '/v1/admin/stats', { token: admin });
     await call('GET', '/healthz');

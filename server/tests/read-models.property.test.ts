@@ -1,17 +1,13 @@
-import { withBackground } from '../../test/support/background.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { challengeActorType } from '../../actors/challenge/index.js';
-import { likeActorType } from '../../actors/like/index.js';
-import { postActorType } from '../../actors/post/index.js';
 import { SimulatedClock } from '../../actors/runtime/clock.js';
-import { ActorRuntime } from '../../actors/runtime/runtime.js';
-import { userActorType, type UserState } from '../../actors/user/index.js';
+import type { UserState } from '../../actors/user/index.js';
 import { gameProjections, readModelQueries } from '../../game/index.js';
 import { foldFeedPosts, foldLeaderboard } from '../../game/tests/expected.js';
-import { openStore, Projections, type OpenStore } from '../../store/index.js';
+import { Projections, type OpenStore } from '../../store/index.js';
 import { readLog, settled } from '../../store/projections/tests/settled.js';
-import { dropSchema, eventually, needPostgres, postgresUrl, uniqueSchema } from '../../test/support/services.js';
+import { gameRuntime, openGameStore } from '../../test/support/game-runtime.js';
+import { dropSchema, eventually, needPostgres, uniqueSchema } from '../../test/support/services.js';
 
 const available = await needPostgres();
 const pick = (data: Record<string, unknown>) => ({ likes: data.likes, comments: data.comments, liked: data.liked });
@@ -34,6 +30,7 @@ type Op =
   | { kind: 'comment'; p: number; post: number }
   | { kind: 'uncomment'; p: number; post: number }
   | { kind: 'unpost'; p: number; post: number }
+  | { kind: 'leave'; p: number }
   | { kind: 'time'; minutes: number };
 
 const p = fc.integer({ min: 0, max: players.length - 1 });
@@ -52,6 +49,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('comment' as const), p, post: fc.nat(5) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('uncomment' as const), p, post: fc.nat(5) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('unpost' as const), p, post: fc.nat(5) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('leave' as const), p }) },
 );
 
 /**
@@ -65,9 +63,11 @@ describe.skipIf(!available)('read models agree with the event log (property, Pos
   let run = 0;
   /** Posts compared in friends' feeds, over all runs: the law must have been tested on some. */
   let postsCompared = 0;
+  /** Deleted players checked, over all runs. */
+  let deletionsChecked = 0;
 
   beforeAll(async () => {
-    opened = await openStore({ databaseUrl: postgresUrl, dataDir: 'memory', poolSize: 8, schema });
+    opened = await openGameStore(schema);
   });
   afterAll(async () => {
     await opened?.close();
@@ -79,7 +79,7 @@ describe.skipIf(!available)('read models agree with the event log (property, Pos
       fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 30 }), async (ops) => {
         run += 1;
         const clock = new SimulatedClock(Date.parse('2026-06-01T08:00:00Z') + run * 30 * 24 * 60 * minute);
-        const runtime = withBackground(new ActorRuntime([userActorType, challengeActorType, postActorType, likeActorType], { store: opened.store, deadLetters: opened.deadLetters, clock }), opened, { clock, pollMs: 20 });
+        const runtime = gameRuntime(opened, clock);
         const projections = new Projections(opened.store, gameProjections, { catchUpPollMs: 20 });
         runtime.start();
         await projections.start();
@@ -88,6 +88,7 @@ describe.skipIf(!available)('read models agree with the event log (property, Pos
         const meals = new Map<number, string[]>();
         const posts: Array<{ postId: string; author: string }> = [];
         const comments = new Map<string, Array<{ commentId: string; by: string }>>();
+        const deleted = new Set<string>();
         let seq = 0;
         const send = (userId: string, to: string, type: string, payload: unknown) =>
           runtime.send({ id: `r${run}-c${++seq}`, to, type, payload, meta: { origin: 'client', userId } });
@@ -165,6 +166,9 @@ describe.skipIf(!available)('read models agree with the event log (property, Pos
                 if (post && comment) await send(comment.by, `post/${post.postId}`, 'comment.delete', { commentId: comment.commentId });
                 break;
               }
+              case 'leave':
+                if ((await send(id, `user/${id}`, 'user.delete', {})).status === 'ok') deleted.add(id);
+                break;
               case 'unpost': {
                 const post = posts[step.post % Math.max(1, posts.length)];
                 if (post) await send(post.author, `post/${post.postId}`, 'post.delete', {});
@@ -189,6 +193,15 @@ describe.skipIf(!available)('read models agree with the event log (property, Pos
             [e.rank, e.userId, e.displayName, e.points, e.level];
           expect(board.map(strip)).toEqual(foldLeaderboard(log).map(strip));
           for (const id of ids) {
+            if (deleted.has(id)) {
+              // Gone from every read model: no profile, no friends, no feed, on no one's friends' list.
+              expect(await queries.profiles.get(id, clock.now())).toBeUndefined();
+              expect(await queries.feed.friends(id)).toEqual([]);
+              expect((await queries.feed.feed(id, { limit: 100 })).items).toEqual([]);
+              for (const other of ids) expect(await queries.feed.friends(other)).not.toContain(id);
+              deletionsChecked += 1;
+              continue;
+            }
             const earned = log
               .filter((e) => e.streamId === `user/${id}` && e.type === 'points.earned')
               .reduce((sum, e) => sum + (e.data as { amount: number }).amount, 0);
@@ -214,5 +227,6 @@ describe.skipIf(!available)('read models agree with the event log (property, Pos
       { numRuns: 8 },
     );
     expect(postsCompared).toBeGreaterThan(0);
+    expect(deletionsChecked).toBeGreaterThan(0);
   });
 });

@@ -36,6 +36,7 @@ export function template(type: ClientCommandType, now: number): Record<string, u
     'friend.decline': { userId: 'friend' },
     'friend.remove': { userId: 'friend' },
     'post.create': { postId: 'p1', text: 'Oats again' },
+    'user.delete': {},
     'post.delete': {},
     'comment.add': { commentId: 'k1', text: 'Nice' },
     'comment.delete': { commentId: 'k0' },

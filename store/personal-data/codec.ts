@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
 import { toJsonText } from '../serialize.js';
 import type { EventCodec, NewEvent, StoredData, StreamId } from '../types.js';
-import { compilePolicy, visitPath, type CompiledPath, type PersonalDataPolicy } from './policy.js';
+import { compilePolicy, subjectOfPath, visitPath, type CompiledPath, type PersonalDataPolicy } from './policy.js';
 import type { SubjectKeys } from './subject-keys.js';
 
 const IV_BYTES = 12;
@@ -50,22 +50,31 @@ export class PersonalDataCodec implements EventCodec {
 
   async encode(streamId: StreamId, events: readonly NewEvent[]): Promise<readonly NewEvent[]> {
     if (!this.encrypt) return events;
-    const subjects: Array<string | undefined> = events.map((event) =>
-      event !== null && typeof event === 'object' && this.paths.has(event.type) && isPlainObject(event.data) ? this.policy.subjectOf(streamId, event) : undefined,
-    );
-    if (subjects.every((subject) => subject === undefined)) return events;
-    const keys = await this.keys.forWriting(subjects.filter((subject): subject is string => subject !== undefined));
+    // The subject of each personal path of each event (undefined: nobody's, left as it is).
+    const subjects: Array<Array<string | undefined> | undefined> = events.map((event) => {
+      const paths = event !== null && typeof event === 'object' ? this.paths.get(event.type) : undefined;
+      if (!paths || !isPlainObject(event.data)) return undefined;
+      const data = event.data;
+      let ofEvent: { subject: string | undefined } | undefined;
+      const eventSubject = () => (ofEvent ??= { subject: this.policy.subjectOf(streamId, event) }).subject;
+      return paths.map((path) => subjectOfPath(path, data, eventSubject));
+    });
+    const wanted = subjects.flatMap((list) => list ?? []).filter((subject): subject is string => subject !== undefined);
+    if (wanted.length === 0) return events;
+    const keys = await this.keys.forWriting(wanted);
     return events.map((event, i) => {
-      const subject = subjects[i];
-      if (subject === undefined) return event;
-      const key = keys.get(subject) ?? null;
+      const ofPaths = subjects[i];
+      if (!ofPaths || ofPaths.every((subject) => subject === undefined)) return event;
       let data = event.data as Record<string, unknown>;
-      for (const path of this.paths.get(event.type)!) {
+      this.paths.get(event.type)!.forEach((path, p) => {
+        const subject = ofPaths[p];
+        if (subject === undefined) return;
+        const key = keys.get(subject) ?? null;
         data = copyAlong(data, path, 0) as Record<string, unknown>;
         visitPath(data, path, (holder, field) => {
           holder[field] = key ? seal(key, subject, toJsonText(holder[field], () => `events[${i}].data.${path.text}`)) : path.redacted;
         });
-      }
+      });
       return { ...event, data };
     });
   }

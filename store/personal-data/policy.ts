@@ -7,6 +7,11 @@
  * element of `foods`), `tags[]` (every element of `tags`). A field that is absent is left alone. Each field reads as its `redacted`
  * value once the subject's key is destroyed (default {@link REDACTED}).
  *
+ * A field's subject is the event's (`subjectOf`) unless the field names its own: `subject` is the
+ * top-level field of the event's data that holds the id of the person the field belongs to (a
+ * comment's text is its commenter's, in the post's stream). An event without that id leaves the
+ * field alone.
+ *
  * @example
  * const policy: PersonalDataPolicy = {
  *   fields: { 'user.registered': ['displayName', { path: 'timezone', redacted: 'UTC' }] },
@@ -19,7 +24,7 @@ export interface PersonalDataPolicy {
   subjectOf(streamId: string, event: { type: string; data: unknown }): string | undefined;
 }
 
-export type PersonalField = string | { readonly path: string; readonly redacted: unknown };
+export type PersonalField = string | { readonly path: string; readonly redacted?: unknown; readonly subject?: string };
 
 /** What a personal field reads as once its subject's key is destroyed, unless its policy says otherwise. */
 export const REDACTED = '(deleted)';
@@ -29,6 +34,8 @@ export interface CompiledPath {
   readonly text: string;
   readonly segments: ReadonlyArray<{ key: string; each: boolean }>;
   readonly redacted: unknown;
+  /** The data field holding the subject's id; undefined: the event's subject. */
+  readonly subject: string | undefined;
 }
 
 const segmentPattern = /^([A-Za-z_$][A-Za-z0-9_$]*)(\[\])?$/;
@@ -45,11 +52,21 @@ export function compilePolicy(policy: PersonalDataPolicy): Map<string, CompiledP
           if (!match) throw new Error(`personal field ${type} ${text}: ${JSON.stringify(part)} is not a name or name[]`);
           return { key: match[1]!, each: match[2] !== undefined };
         });
-        return { text, segments, redacted: typeof field === 'string' ? REDACTED : field.redacted };
+        const subject = typeof field === 'string' ? undefined : field.subject;
+        if (subject !== undefined && !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(subject)) throw new Error(`personal field ${type} ${text}: subject ${JSON.stringify(subject)} is not a field name`);
+        const redacted = typeof field === 'string' || !('redacted' in field) ? REDACTED : field.redacted;
+        return { text, segments, redacted, subject };
       }),
     );
   }
   return compiled;
+}
+
+/** The subject of `path` in an event: its own subject field's value, or the event's subject. */
+export function subjectOfPath(path: CompiledPath, data: Record<string, unknown>, eventSubject: () => string | undefined): string | undefined {
+  if (path.subject === undefined) return eventSubject();
+  const value = Object.prototype.hasOwnProperty.call(data, path.subject) ? data[path.subject] : undefined;
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /**

@@ -12,7 +12,14 @@ export interface Background {
 export function startBackground(
   dispatcher: Pick<Dispatcher, 'send'>,
   opened: Pick<OpenStore, 'store' | 'timers'>,
-  options: { clock?: Clock; pollMs?: number; claimMs?: number; onError?: (what: string, error: unknown) => void } = {},
+  options: {
+    clock?: Clock;
+    pollMs?: number;
+    claimMs?: number;
+    onError?: (what: string, error: unknown) => void;
+    /** The outbox's `forget` hook (bootstrap's is game/forget-player.ts). */
+    forget?: (subject: string, causationId: string) => Promise<void>;
+  } = {},
 ): Background {
   const clock = options.clock ?? systemClock;
   const onError = options.onError ?? (() => undefined);
@@ -24,7 +31,15 @@ export function startBackground(
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.claimMs ? { claimMs: options.claimMs } : {}),
   });
-  const outbox = new EffectsProcessor({ store: opened.store, timers: opened.timers, dispatcher, clock, timersChanged: () => timers.wake(), onError });
+  const outbox = new EffectsProcessor({
+    store: opened.store,
+    timers: opened.timers,
+    dispatcher,
+    clock,
+    timersChanged: () => timers.wake(),
+    onError,
+    ...(options.forget ? { forget: options.forget } : {}),
+  });
   outbox.start();
   timers.start();
   return {

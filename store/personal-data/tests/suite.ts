@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenStore } from '../../open.js';
 import { LOG_START, NO_STREAM, type NewEvent } from '../../types.js';
+import { forgetInStreams } from '../forget.js';
 import type { PersonalDataPolicy } from '../policy.js';
 
 /** A policy shaped like the game's (actors/user/personal-data.ts), on events of the store's own tests. */
@@ -9,6 +10,8 @@ export const testPolicy: PersonalDataPolicy = {
   fields: {
     'person.profile.registered': ['displayName', { path: 'timezone', redacted: 'UTC' }],
     'person.meal.logged': ['foods[].name', 'tags[]'],
+    // A field in someone else's stream, whose subject the event names (a comment on a post).
+    'note.comment.added': [{ path: 'text', subject: 'userId' }, { path: 'byline', subject: 'userId', redacted: 'a deleted player' }],
   },
   subjectOf: (streamId) => (streamId.startsWith('person/') ? streamId.slice('person/'.length) : undefined),
 };
@@ -118,6 +121,54 @@ export function personalDataContract(name: string, open: () => Promise<OpenStore
         values (${old.stream}, 'person', 1, ${randomUUID()}, 'person.profile.registered', ${JSON.stringify(plaintextOf(old)[0])}::text::json)`;
       await opened.store.append(old.stream, 1, eventsOf(old).slice(1));
       expect((await opened.store.readStream(old.stream)).map((event) => event.data)).toEqual(plaintextOf(old));
+    });
+
+    it("encrypts a field under the subject its event names, not the stream's, and redacts it with that subject alone", async () => {
+      const [ada, bob] = [personOf('commenter'), personOf('owner')];
+      const stream = `note/${randomUUID()}`;
+      const comment = (person: Person) => ({ id: randomUUID(), type: 'note.comment.added', data: { userId: person.id, text: `${person.food}-said`, byline: person.name } });
+      const anonymous = { id: randomUUID(), type: 'note.comment.added', data: { text: 'nobody-said' } };
+      await opened.store.append(stream, NO_STREAM, [comment(ada), comment(bob), anonymous]);
+      const raw = (await rawData(stream)).join('\n');
+      for (const secret of [ada.food, ada.name, bob.food, bob.name]) expect(raw).not.toContain(secret);
+      expect(raw).toContain(`"$enc":"v1:${ada.id}:`);
+      expect(raw).toContain('nobody-said'); // no subject: nobody's, stored as it is
+      await opened.subjectKeys!.destroy(ada.id);
+      expect((await opened.store.readStream(stream)).map((event) => event.data)).toEqual([
+        { userId: ada.id, text: '(deleted)', byline: 'a deleted player' },
+        { userId: bob.id, text: `${bob.food}-said`, byline: bob.name },
+        { text: 'nobody-said' },
+      ]);
+    });
+
+    it("forgets a subject's copies: their plaintext fields (written before encryption) rewritten, their streams' snapshots deleted, others untouched", async () => {
+      const [old, other] = [personOf('legacy'), personOf('legacy-other')];
+      const note = `note/${randomUUID()}`;
+      const insert = (stream: string, version: number, type: string, data: unknown) => opened.sql`
+        insert into events (stream_id, stream_type, version, event_id, type, data)
+        values (${stream}, ${stream.split('/')[0]!}, ${version}, ${randomUUID()}, ${type}, ${JSON.stringify(data)}::text::json)`;
+      await insert(old.stream, 1, 'person.profile.registered', plaintextOf(old)[0]);
+      await insert(old.stream, 2, 'person.meal.logged', plaintextOf(old)[1]);
+      await opened.store.append(old.stream, 2, eventsOf(old).slice(2));
+      await insert(note, 1, 'note.comment.added', { userId: old.id, text: `${old.food}-said`, byline: old.name });
+      await insert(note, 2, 'note.comment.added', { userId: other.id, text: `${other.food}-said`, byline: other.name });
+      await opened.store.saveSnapshot({ streamId: old.stream, version: 3, schemaVersion: 1, state: { name: old.name } });
+      await opened.store.saveSnapshot({ streamId: note, version: 2, schemaVersion: 1, state: { texts: [old.food] } });
+
+      await opened.subjectKeys!.destroy(old.id);
+      const forgotten = await forgetInStreams(opened.sql, testPolicy, old.id, [old.stream, note]);
+      expect(forgotten).toEqual({ rewrittenEvents: 3, deletedSnapshots: 2 });
+      const raw = (await rawData(old.stream)).join('\n') + (await rawData(note)).join('\n');
+      for (const secret of [old.name, old.food, old.timezone]) expect(raw).not.toContain(secret);
+      expect(raw).toContain(other.name);
+      expect((await everyRead(old.stream)).streamed).toEqual(redactedOf(old));
+      expect((await opened.store.readStream(note)).map((event) => event.data)).toEqual([
+        { userId: old.id, text: '(deleted)', byline: 'a deleted player' },
+        { userId: other.id, text: `${other.food}-said`, byline: other.name },
+      ]);
+      expect(await opened.store.loadSnapshot(old.stream)).toBeUndefined();
+      expect(await opened.store.loadSnapshot(note)).toBeUndefined();
+      expect(await forgetInStreams(opened.sql, testPolicy, old.id, [old.stream, note])).toEqual({ rewrittenEvents: 0, deletedSnapshots: 0 });
     });
 
     it('keeps a stream in order when appends of one stream wait for a new key', async () => {
