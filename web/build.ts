@@ -15,10 +15,10 @@ import { fileURLToPath } from 'node:url';
 
 const webDir = dirname(fileURLToPath(import.meta.url));
 
-/** The pages: an entry module and the HTML that loads it, and where the HTML goes in the output. */
+/** The pages: an entry module, a title, and where its HTML (page.html filled in) goes in the output. */
 export const pages = [
-  { name: 'game', entry: 'game/main.tsx', html: 'game/index.html', out: 'index.html' },
-  { name: 'dashboard', entry: 'dashboard/main.tsx', html: 'dashboard/index.html', out: 'dashboard/index.html' },
+  { name: 'game', entry: 'game/main.tsx', title: 'Gamifier', out: 'index.html' },
+  { name: 'dashboard', entry: 'dashboard/main.tsx', title: "Gamifier — operators' dashboard", out: 'dashboard/index.html' },
 ] as const;
 
 export interface BuildOptions {
@@ -68,13 +68,15 @@ export async function buildWeb(options: BuildOptions): Promise<{ files: string[]
     alias: { msgpackr: 'msgpackr/index-no-eval' },
   });
   const outputs = Object.entries(result.metafile.outputs);
+  const template = await readFile(join(webDir, 'page.html'), 'utf8');
   for (const page of pages) {
     const entry = join(webDir, page.entry);
     const script = outputs.find(([, output]) => output.entryPoint && resolve(webDir, output.entryPoint) === entry);
     if (!script) throw new Error(`web build: no output for ${page.entry}`);
     const [scriptPath, output] = script;
     const assets = (path: string) => '/assets/' + basename(path);
-    const html = (await readFile(join(webDir, page.html), 'utf8'))
+    const html = template
+      .replace('<!-- title -->', page.title)
       .replace('<!-- styles -->', output.cssBundle ? `<link rel="stylesheet" href="${assets(output.cssBundle)}">` : '')
       .replace('<!-- script -->', `<script type="module" src="${assets(scriptPath)}"></script>`);
     const target = join(outDir, page.out);

@@ -58,9 +58,10 @@ export function mountAdmin(
     deps.auth.requireAdmin(request.headers.authorization);
     return handler(request);
   };
+  // The token is checked here, where the request came in; a node it is forwarded to checks it again.
   const atProjectors = (handler: (request: Request) => Promise<Reply>): Handler => {
-    const checked = admin(handler);
-    return deps.atProjectors ? admin(async (request) => deps.atProjectors!(checked)(request)) : checked;
+    const where = deps.atProjectors?.(handler);
+    return admin(where ? async (request) => where(request) : handler);
   };
 
   // The three views of one stream answer alike: a malformed id is STREAM_ID_INVALID, a stream
